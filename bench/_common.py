@@ -1,18 +1,15 @@
 "Shared helpers for the benchmark scripts: machine description and result files."
-import datetime, json, os, platform, sys
+import datetime, json, os, sys
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / 'results'
 
 def machine() -> str:
-    "CPU model, core count, memory and library versions, as one line."
-    cpu = platform.processor() or 'unknown CPU'
-    try:
-        cpu = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): pass
+    "The package's one-line machine description, plus memory and Python version."
+    import platform
+    from needle_nbdev.train import machine_info
     mem = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30
-    import tensorflow as tf, keras
-    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras {keras.__version__}"
+    return f"{machine_info()}, {mem:.0f} GiB RAM, Python {platform.python_version()}"
 
 def save(name:str, results:dict, table:str) -> Path:
     "Write results/NAME.json and results/NAME.md with the command, machine and date."
