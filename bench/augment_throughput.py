@@ -2,9 +2,13 @@
 
 Streams synthetic 720×1280 frames from disk through `make_dataset` (crop, gray, resize to 256²) and times
 `model.fit` for a fixed number of steps after a warm-up, for: no augmentation, `Augment.needle()` and
-`Augment.isbi()`. Rounds alternate the order of the configurations, each measurement gets a fresh pipeline, and the best round counts.
+`Augment.isbi()`. Each measurement gets a fresh pipeline; rounds alternate the order of the configurations.
 
-    python bench/augment_throughput.py [--steps 12] [--warmup 3] [--rounds 2]
+This machine's speed drifts by tens of percent over minutes, so a ratio of two measurements taken minutes apart
+means little. The script therefore reports, per configuration, the median over rounds of the ratio to the `none`
+measurement of the same round (adjacent in time), next to the best img/s of each configuration.
+
+    python bench/augment_throughput.py [--steps 4] [--warmup 1] [--rounds 6]
 """
 import argparse, os, tempfile, time
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
@@ -16,24 +20,26 @@ from needle_nbdev.metrics import iou_loss
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--steps', type=int, default=10); ap.add_argument('--warmup', type=int, default=3)
-    ap.add_argument('--rounds', type=int, default=2); ap.add_argument('--n', type=int, default=48)
+    ap.add_argument('--steps', type=int, default=4); ap.add_argument('--warmup', type=int, default=1)
+    ap.add_argument('--rounds', type=int, default=6); ap.add_argument('--n', type=int, default=48)
     a = ap.parse_args()
     bs, size = 8, (256, 256)
     d = write_synth_dataset(os.path.join(tempfile.mkdtemp(), 'synth'), n=a.n, seed=0, progress=False)
     pairs = pair_files(d / 'images', d / 'masks')
     model = needle_unet((*size, 1)); model.compile('adam', iou_loss)
     cfgs = {'none': None, 'needle': Augment.needle(), 'isbi': Augment.isbi()}
-    best = {k: 0.0 for k in cfgs}
+    runs = {k: [] for k in cfgs}
     for r in range(a.rounds):
         for k, aug in (cfgs.items() if r % 2 == 0 else reversed(cfgs.items())):     # alternate the order between rounds
             ds = make_dataset(pairs, size, bs, augment=aug, crop=CROP, repeat=True, seed=1)   # a fresh pipeline per measurement
             model.fit(ds, steps_per_epoch=a.warmup, epochs=1, verbose=0)
             t = time.perf_counter(); model.fit(ds, steps_per_epoch=a.steps, epochs=1, verbose=0); dt = time.perf_counter() - t
-            best[k] = max(best[k], a.steps * bs / dt)
-            print(f"round {r + 1}, {k:>6}: {a.steps * bs / dt:.2f} img/s", flush=True)
-    res = {k: dict(img_per_s=round(v, 3), ratio=round(v / best['none'], 3)) for k, v in best.items()}
-    rows = '\n'.join(f"| {k} | {v['img_per_s']:.2f} | {v['ratio']:.2f} |" for k, v in res.items())
-    save('augment_throughput', res, "| augmentation | img/s (fit, needle U-Net 256², batch 8) | ratio to none |\n|---|---|---|\n" + rows)
+            runs[k].append(a.steps * bs / dt)
+            print(f"round {r + 1}, {k:>6}: {runs[k][-1]:.2f} img/s", flush=True)
+    med = lambda v: float(sorted(v)[len(v) // 2]) if len(v) % 2 else float(sum(sorted(v)[len(v) // 2 - 1:len(v) // 2 + 1]) / 2)
+    res = {k: dict(best_img_per_s=round(max(v), 3), median_img_per_s=round(med(v), 3),
+                   paired_ratio_median=round(med([x / n for x, n in zip(v, runs['none'])]), 3), runs=[round(x, 3) for x in v]) for k, v in runs.items()}
+    rows = '\n'.join(f"| {k} | {v['best_img_per_s']:.2f} | {v['median_img_per_s']:.2f} | {v['paired_ratio_median']:.2f} |" for k, v in res.items())
+    save('augment_throughput', res, f"| augmentation | best img/s | median img/s | median ratio to `none` in the same round ({a.rounds} rounds) |\n|---|---|---|---|\n" + rows)
 
 if __name__ == '__main__': main()

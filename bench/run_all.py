@@ -1,6 +1,6 @@
 """The benchmark suite: this project's way of working against the original notebooks' way, in the same run.
 
-    python bench/run_all.py [--parts 1,2,3,4,5] [--sizes 256]
+    python bench/run_all.py [--parts 1,2,3,4,5] [--sizes 256,512] [--presets needle,isbi,fast]
 
 1. training throughput (img/s) per preset: streaming from disk with on-the-fly augmentation vs everything
    preloaded in memory and `model.fit` on arrays (the notebooks' style); same model, same batch;
@@ -9,7 +9,7 @@
 4. accuracy vs speed of the `fast` preset against `needle_unet` on the same held-out synthetic frames
    (uses the runs written by the training chapter and by `needle_demo`);
 5. peak RSS of a training epoch streaming 200 vs 2,000 frames at 256².
-Writes bench/results/suite.json and suite.md; each measurement of RSS runs in its own process.
+Each part writes bench/results/suite_<part>.json and .md (so rerunning one part keeps the others); every measurement runs in its own process.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
@@ -24,18 +24,18 @@ def _child(code:str) -> dict:
     if r.returncode: raise RuntimeError(r.stderr[-2000:])
     return json.loads(r.stdout.strip().splitlines()[-1])
 
-def part1(sizes, steps=6):
+def part1(sizes, presets=('needle', 'isbi', 'fast'), steps=4):
     "Streaming + augmentation vs in-memory arrays, per preset and size."
     out = {}
     for size in sizes:
-        for preset in ('needle', 'isbi', 'fast'):
+        for preset in presets:
             code = f"""
 import os, time, tempfile, numpy as np
 from needle_nbdev.data import write_synth_dataset, pair_files, make_dataset, load_pair, CROP
 from needle_nbdev.augment import Augment
 from needle_nbdev.unet import PRESETS
 from needle_nbdev.metrics import iou_loss
-S, bs, steps = {size}, 8, {steps if preset != 'fast' else steps * 4}
+S, bs, steps = {size}, 8, {steps * 4 if preset == 'fast' else 2 if (preset, size) == ('isbi', 512) else steps}
 d = write_synth_dataset(os.path.join(tempfile.mkdtemp(), 's'), n=48, seed=0, progress=False)
 pairs = pair_files(d/'images', d/'masks')
 m = PRESETS['{preset}']((S, S, 1)); m.compile('adam', iou_loss)
@@ -97,17 +97,18 @@ def part4():
     "fast vs needle preset: accuracy on the same held-out frames, and frames/s at 256²."
     runs = HERE.parent / 'runs'
     code = f"""
-import time, numpy as np
+import os, time, numpy as np, tensorflow as tf
 from needle_nbdev.predict import evaluate, load_run
 from needle_nbdev.unet import fast_unet, needle_unet
 res = {{}}
 for name, run in [('needle', {str(runs / 'needle_synth60')!r}), ('fast', {str(runs / 'needle_demo_out' / 'run')!r})]:
     ev = evaluate(run, {str(runs / 'synth_test30' / 'images')!r}, {str(runs / 'synth_test30' / 'masks')!r}, {str(runs / 'synth_test30' / 'poses.csv')!r}, progress=False)
-    res[name] = dict(iou=round(ev['iou'], 4), tip_error_median=ev['tip_error_median'], input=list(load_run(run)[1]['size']))
+    res[name] = dict(run=os.path.relpath(run, {str(HERE.parent)!r}), iou=round(ev['iou'], 4), tip_error_median=ev['tip_error_median'], input=list(load_run(run)[1]['size']))
 for name, mk in [('needle', needle_unet), ('fast', fast_unet)]:
-    m = mk((256, 256, 1)); x = np.random.rand(1, 256, 256, 1).astype('float32'); m(x)
+    m = mk((256, 256, 1)); x = np.random.rand(1, 256, 256, 1).astype('float32')
+    f = tf.function(lambda v: m(v, training=False)); f(x)                  # one frame per call, as in real-time use
     t = time.perf_counter()
-    for _ in range(20): m(x, training=False)
+    for _ in range(20): f(x).numpy()
     res[name]['frames_s_256'] = round(20 / (time.perf_counter() - t), 2)
 RESULT = res
 """
@@ -133,31 +134,31 @@ RESULT = dict(frames={n})
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--parts', default='1,2,3,4,5'); ap.add_argument('--sizes', default='256')
+    ap.add_argument('--parts', default='1,2,3,4,5'); ap.add_argument('--sizes', default='256,512')
+    ap.add_argument('--presets', default='needle,isbi,fast', help='part 1 presets; isbi is by far the slowest (436.8 GFLOP per forward pass at 512²)')
     a = ap.parse_args(); parts = [int(p) for p in a.parts.split(',')]
-    res, md = {}, []
     if 1 in parts:
-        res['training'] = r = part1([int(s) for s in a.sizes.split(',')])
-        md += ["### 1. Training throughput (img/s, batch 8): streaming + `Augment.needle()` vs in-memory arrays", "",
-               "| preset@size | streaming | in memory | ratio |", "|---|---|---|---|"] + [f"| {k} | {v['streaming_img_s']:.2f} | {v['in_memory_img_s']:.2f} | {v['ratio']:.2f} |" for k, v in r.items()] + [""]
+        r = part1([int(s) for s in a.sizes.split(',')], a.presets.split(','))
+        save('suite_1_training', r, "\n".join(["### 1. Training throughput (img/s, batch 8): streaming + `Augment.needle()` vs in-memory arrays", "",
+             "| preset@size | streaming | in memory | ratio |", "|---|---|---|---|"] + [f"| {k} | {v['streaming_img_s']:.2f} | {v['in_memory_img_s']:.2f} | {v['ratio']:.2f} |" for k, v in r.items()]))
     if 2 in parts:
-        res['inference'] = r = part2()
-        md += ["### 2. Inference, needle U-Net at 512², batch 4", "", "| img/s | MP/s | GFLOP/s | matmul GFLOP/s | fraction |", "|---|---|---|---|---|",
-               f"| {r['img_s']:.2f} | {r['mpix_s']:.2f} | {r['gflop_s']} | {r['matmul_gflop_s']} | {r['fraction_of_matmul']:.2f} |", ""]
+        r = part2()
+        save('suite_2_inference', r, "\n".join(["### 2. Inference, needle U-Net at 512², batch 4", "", "| img/s | MP/s | GFLOP/s | matmul GFLOP/s | fraction |", "|---|---|---|---|---|",
+             f"| {r['img_s']:.2f} | {r['mpix_s']:.2f} | {r['gflop_s']} | {r['matmul_gflop_s']} | {r['fraction_of_matmul']:.2f} |"]))
     if 3 in parts:
-        res['overlap_tile'] = r = part3()
-        md += ["### 3. 4096×4096 image, fast preset, 512² tiles", "", "| method | seconds | peak RSS (MB) |", "|---|---|---|",
-               f"| overlap-tile (overlap 64, batch 8, blended) | {r['overlap_tile']['seconds']} | {r['overlap_tile']['peak_rss_mb']:.0f} |",
-               f"| naive loop, one tile per call, no overlap | {r['naive_loop']['seconds']} | {r['naive_loop']['peak_rss_mb']:.0f} |", "",
-               f"Speed ratio (naive / overlap-tile): {r['speed_ratio']:.2f}", ""]
+        r = part3()
+        save('suite_3_overlap_tile', r, "\n".join(["### 3. 4096×4096 image, fast preset, 512² tiles", "", "| method | seconds | peak RSS (MB) |", "|---|---|---|",
+             f"| overlap-tile (overlap 64, batch 8, blended) | {r['overlap_tile']['seconds']} | {r['overlap_tile']['peak_rss_mb']:.0f} |",
+             f"| naive loop, one tile per call, no overlap | {r['naive_loop']['seconds']} | {r['naive_loop']['peak_rss_mb']:.0f} |", "",
+             f"Speed ratio (naive / overlap-tile): {r['speed_ratio']:.2f}"]))
     if 4 in parts:
-        res['fast_vs_needle'] = r = part4()
-        md += ["### 4. `fast` vs `needle_unet` on 30 held-out synthetic frames (720×1280)", "", "| preset | trained input | IoU | median tip error (px) | frames/s at 256² |",
-               "|---|---|---|---|---|"] + [f"| {k} | {'x'.join(map(str, v['input']))} | {v['iou']:.3f} | {v['tip_error_median']:.1f} | {v['frames_s_256']:.1f} |" for k, v in r.items()] + [""]
+        r = part4()
+        save('suite_4_fast_vs_needle', r, "\n".join(["### 4. `fast` vs `needle_unet` on 30 held-out synthetic frames (720×1280)", "",
+             "| preset | run | trained input | IoU | median tip error (px) | frames/s at 256² |", "|---|---|---|---|---|---|"] +
+             [f"| {k} | {v['run']} | {'x'.join(map(str, v['input']))} | {v['iou']:.3f} | {v['tip_error_median']:.1f} | {v['frames_s_256']:.1f} |" for k, v in r.items() if isinstance(v, dict)]))
     if 5 in parts:
-        res['rss'] = r = part5()
-        md += ["### 5. Peak RSS of one streaming training epoch (fast preset, 256² frames)", "", "| frames | peak RSS (MB) |", "|---|---|"] + \
-              [f"| {k} | {v['peak_rss_mb']:.0f} |" for k, v in r.items()] + [""]
-    save('suite', res, '\n'.join(md))
+        r = part5()
+        save('suite_5_rss', r, "\n".join(["### 5. Peak RSS of one streaming training epoch (fast preset, 256² frames)", "", "| frames | peak RSS (MB) |", "|---|---|"] +
+             [f"| {k} | {v['peak_rss_mb']:.0f} |" for k, v in r.items()]))
 
 if __name__ == '__main__': main()
