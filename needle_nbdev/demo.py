@@ -15,9 +15,11 @@ from .predict import load_run, predict, localize_needle, tip_mask, draw_pose, ne
 # %% auto #0
 __all__ = ['DEMO', 'QUICK', 'run_demo', 'needle_demo']
 
-# %% ../nbs/06_demo.ipynb #7d1d16f5
-DEMO = dict(n_train=120, n_test=20, size=(320, 448), minutes=8.0, epochs=200, batch_size=16, lr=3e-3, frame=(720, 1280), reduce_lr=8, patch=(128, 192), patch_fg=0.5, cosine=False)
-QUICK = dict(n_train=40, n_test=6, size=(256, 256), minutes=1.0, epochs=60, batch_size=8, lr=3e-3, frame=(720, 1280), reduce_lr=8, patch=None, patch_fg=0.5, cosine=False)
+# %% ../nbs/06_demo.ipynb #20e9ad9b
+DEMO = dict(n_train=120, n_test=40, size=(320, 448), minutes=8.0, epochs=200, batch_size=16, lr=3e-3, frame=(720, 1280), reduce_lr=8, patch=(128, 192), patch_fg=0.5, cosine=False,
+            xla=True, steps_per_epoch=21)
+QUICK = dict(n_train=40, n_test=6, size=(256, 256), minutes=1.0, epochs=60, batch_size=8, lr=3e-3, frame=(720, 1280), reduce_lr=8, patch=None, patch_fg=0.5, cosine=False,
+             xla=False, steps_per_epoch=None)
 
 # %% ../nbs/06_demo.ipynb #e730e879
 def _prediction_grid(rows, path, crop, n:int=4):
@@ -34,7 +36,7 @@ def _prediction_grid(rows, path, crop, n:int=4):
     fig.tight_layout()
     with atomic_write(path) as tmp: fig.savefig(tmp, format='png')
 
-# %% ../nbs/06_demo.ipynb #b141fc32
+# %% ../nbs/06_demo.ipynb #7e2da44c
 def run_demo(out='needle_demo_out', # output folder (must not exist unless force)
              quick:bool=False, # a one-minute smoke test instead of the full demo
              force:bool=False, # replace an existing output folder
@@ -57,6 +59,7 @@ def run_demo(out='needle_demo_out', # output folder (must not exist unless force
     say(f"2/4 training the fast U-Net at {cfg['size'][1]}x{cfg['size'][0]} for up to {cfg['minutes']:g} min")
     run = train(data / 'images', data / 'masks', out / 'run', preset='fast', crop=crop, size=cfg['size'], loss='dice_bce', augment='needle',
                 epochs=cfg['epochs'], batch_size=cfg['batch_size'], lr=cfg['lr'], val_frac=0.1, early_stopping=0, reduce_lr=cfg['reduce_lr'], patch=cfg['patch'], patch_fg=cfg['patch_fg'], cosine=cfg['cosine'],
+                xla=cfg['xla'], steps_per_epoch=cfg['steps_per_epoch'],
                 cache=True, time_limit=cfg['minutes'] * 60, seed=seed, verbose=verbose)
     t2 = time.time()
     say(f"3/4 predicting {cfg['n_test']} held-out frames at {cfg['frame'][1]}x{cfg['frame'][0]} and localizing the needles")

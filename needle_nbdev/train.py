@@ -42,7 +42,7 @@ def _with_weights(ds, w0=10.0, sigma=5.0):
         return x, tf.concat([y, tf.ensure_shape(w, y.shape)], -1)
     return ds.map(f, num_parallel_calls=tf.data.AUTOTUNE)
 
-# %% ../nbs/04_train.ipynb #b7b14c52
+# %% ../nbs/04_train.ipynb #3d6557c4
 def _slices(spec, n:int) -> list[int]:
     "Parse '0-24' or '25,27,29' into slice indices."
     out = []
@@ -52,7 +52,7 @@ def _slices(spec, n:int) -> list[int]:
     if not out or min(out) < 0 or max(out) >= n: raise ValueError(f"slices {spec!r} are outside 0..{n - 1}")
     return out
 
-def _isbi_dataset(x, y, idx, size, batch_size, augment, train:bool, seed):
+def _isbi_dataset(x, y, idx, size, batch_size, augment, train:bool, seed, repeat:bool=False):
     "tf.data of native-resolution `size` tiles from ISBI slices `idx`: random mirror-padded crops (train) or a tile grid (val)."
     xs, ys = x[idx], (y[idx] > 0).astype(np.uint8)
     th, tw = size
@@ -62,7 +62,7 @@ def _isbi_dataset(x, y, idx, size, batch_size, augment, train:bool, seed):
         g = [(i, a, b) for i in range(len(xs)) for a in range(0, H - th + 1, th) for b in range(0, W - tw + 1, tw)]
         xs, ys = np.stack([xs[i, a:a + th, b:b + tw] for i, a, b in g]), np.stack([ys[i, a:a + th, b:b + tw] for i, a, b in g])
     ds = tf.data.Dataset.from_tensor_slices((xs[..., None], ys[..., None]))
-    if train: ds = ds.shuffle(len(xs), seed=seed, reshuffle_each_iteration=True).repeat(max(1, (H * W) // (th * tw)))
+    if train: ds = ds.shuffle(len(xs), seed=seed, reshuffle_each_iteration=True).repeat(None if repeat else max(1, (H * W) // (th * tw)))
     ds = ds.map(lambda a, b: (tf.cast(a, tf.float32) / 255, tf.cast(b, tf.float32)), num_parallel_calls=tf.data.AUTOTUNE)
     if train:                                                                  # tiles: the augmentation's crop is the tile size
         aug = Augment(**{**(augment.cfg if augment is not None else {}), 'crop': (th, tw)})
@@ -70,7 +70,7 @@ def _isbi_dataset(x, y, idx, size, batch_size, augment, train:bool, seed):
     from needle_nbdev.data import _data_options
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(_data_options())
 
-# %% ../nbs/04_train.ipynb #2562ef47
+# %% ../nbs/04_train.ipynb #270b66b6
 def _data_summary(pairs, n:int=50) -> dict:
     "Counts and needle statistics of (up to `n`) training masks."
     ms = [read_mask(p[1]) for p in pairs[:n]]
@@ -80,13 +80,13 @@ def _sources(images, masks, isbi, cfg):
     "Build (train_ds, val_ds, summary) from folders or ISBI stacks, following `cfg`."
     aug = AUGMENTS[cfg['augment']]()
     if cfg.get('patch'): aug = Augment(**{**(aug.cfg if aug else {}), 'crop': tuple(cfg['patch']), 'crop_fg': cfg['patch_fg']})
-    size, bs, seed = tuple(cfg['size']), cfg['batch_size'], cfg['seed']
+    size, bs, seed, rep = tuple(cfg['size']), cfg['batch_size'], cfg['seed'], bool(cfg.get('steps_per_epoch'))   # fixed-length epochs: an endless stream
     if isbi is not None:
         x, y, _ = load_isbi(isbi)
         tr, va = _slices(cfg['train_slices'], len(x)), _slices(cfg['val_slices'], len(x))
         summ = dict(source='isbi', root=str(isbi), train_slices=tr, val_slices=va, foreground=float((y[tr] > 0).mean()))
         cfg.update(mode='tile', crop=None, channels=1)
-        return (_isbi_dataset(x, y, tr, size, bs, aug, True, seed), _isbi_dataset(x, y, va, size, bs, None, False, seed), summ)
+        return (_isbi_dataset(x, y, tr, size, bs, aug, True, seed, rep), _isbi_dataset(x, y, va, size, bs, None, False, seed), summ)
     if images is None: raise ValueError("give an image folder (and a mask folder) or --isbi DIR")
     pairs = pair_files(images, masks)
     tr, va = split_pairs(pairs, cfg['val_frac'], seed)
@@ -94,7 +94,7 @@ def _sources(images, masks, isbi, cfg):
     kw = dict(crop=cfg['crop'], gray=cfg['channels'] == 1, cache=cfg.get('cache', False))
     summ = dict(source='folders', images=str(images), masks=str(masks), train=_data_summary(tr), val=_data_summary(va),
                 val_files=[str(p[0].name) for p in va])
-    return make_dataset(tr, size, bs, aug, True, seed, **kw), make_dataset(va, size, bs, None, False, seed, **kw), summ
+    return make_dataset(tr, size, bs, aug, True, seed, repeat=rep, **kw), make_dataset(va, size, bs, None, False, seed, **kw), summ
 
 # %% ../nbs/04_train.ipynb #5eeba7a4
 CONFIG_VERSION = 1
@@ -204,11 +204,11 @@ def _strategy(name):
     if name == 'multiworker': return tf.distribute.MultiWorkerMirroredStrategy()
     raise ValueError(f"unknown strategy {name!r}: use none, mirrored or multiworker")
 
-# %% ../nbs/04_train.ipynb #b76d55eb
+# %% ../nbs/04_train.ipynb #17448ad5
 DEFAULTS = dict(crop=None, size=(256, 256), channels=1, preset='needle', filters=None, loss='iou_bce', augment='needle', epochs=50,
                 batch_size=8, lr=1e-3, val_frac=0.2, seed=0, early_stopping=10, reduce_lr=5, tensorboard=False, threshold=0.5,
                 train_slices='0-24', val_slices='25-29', strategy=None, mixed_precision=False, mode='resize', time_limit=None, batch_norm=False,
-                cache=False, cosine=False, patch=None, patch_fg=0.5)
+                cache=False, cosine=False, patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None)
 
 def _prior_bias(summary) -> float:
     "Logit of the training masks' foreground share (clipped to [0.001, 0.999])."
@@ -231,7 +231,8 @@ def _build(cfg):
     bn = dict(batch_norm=True) if cfg.get('batch_norm') else {}
     model = build_unet(shape, cfg['filters'], activation='elu', out_bias=b, **bn) if cfg['filters'] else PRESETS[cfg['preset']](shape, out_bias=b, **bn)
     packed = cfg['loss'] == 'weighted_bce'
-    model.compile(keras.optimizers.Adam(cfg['lr']), LOSSES[cfg['loss']], metrics=[mask_iou, mask_dice] if packed else [keras_iou, keras_dice])
+    model.compile(keras.optimizers.Adam(cfg['lr']), LOSSES[cfg['loss']], metrics=[mask_iou, mask_dice] if packed else [keras_iou, keras_dice],
+                  jit_compile=bool(cfg.get('xla')))
     return model
 
 def _new_config(images, masks, isbi, out, kw):
@@ -246,6 +247,7 @@ def _new_config(images, masks, isbi, out, kw):
     cfg['crop'] = None if cfg['crop'] is None else [int(v) for v in cfg['crop']]
     if cfg['cosine']: cfg['reduce_lr'] = 0                                      # the schedule owns the learning rate
     if cfg['patch']: cfg['patch'] = _check_patch(cfg, isbi)
+    if cfg['steps_per_epoch'] is not None and int(cfg['steps_per_epoch']) < 1: raise ValueError(f"steps_per_epoch must be at least 1, got {cfg['steps_per_epoch']}")
     return dict(config_version=CONFIG_VERSION, needle_nbdev=needle_nbdev.__version__, status='running', run=str(out),
                 started=datetime.datetime.now().isoformat(timespec='seconds'), normalisation='read_image: 8-bit /255, 16-bit /65535 -> [0,1]',
                 **cfg)
@@ -277,7 +279,7 @@ def _prepare(images, masks, out:Path, isbi, force, resume, kw):
                        isbi=None if isbi is None else str(Path(isbi).resolve()))
     return cfg, images, masks, isbi, 0
 
-# %% ../nbs/04_train.ipynb #0381e20f
+# %% ../nbs/04_train.ipynb #7f328668
 def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
     "model.fit with the run's callbacks; SIGTERM stops it like Ctrl-C."
     rows = _history_rows(run)
@@ -287,12 +289,12 @@ def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
     main = __import__('threading').current_thread() is __import__('threading').main_thread()
     if main: signal.signal(signal.SIGTERM, on_term)
     try:
-        return model.fit(train_ds, validation_data=val_ds, epochs=cfg['epochs'], initial_epoch=start, verbose=1 if verbose and sys.stdout.isatty() else 0,
+        return model.fit(train_ds, validation_data=val_ds, epochs=cfg['epochs'], initial_epoch=start, steps_per_epoch=cfg.get('steps_per_epoch'), verbose=1 if verbose and sys.stdout.isatty() else 0,
                          callbacks=_callbacks(run, cfg, start, best, verbose))
     finally:
         if main: signal.signal(signal.SIGTERM, old)
 
-# %% ../nbs/04_train.ipynb #3658d07f
+# %% ../nbs/04_train.ipynb #bc9934f5
 def train(images=None, # folder of training images (or None with `isbi`)
           masks=None, # folder of masks (default: same folder, masks named with a suffix like _mask)
           out='runs/needle', # run directory to create (or to resume)
@@ -318,6 +320,7 @@ def train(images=None, # folder of training images (or None with `isbi`)
     try:
         with _strategy(cfg['strategy']).scope():
             model = keras.models.load_model(out / 'last.keras') if resume else _build(cfg)
+            model.jit_compile = bool(cfg.get('xla'))                                  # not saved with the model
             if verbose: print(f"{'resuming' if resume else 'training'} {model.name} ({model.count_params():,} params) into {out} from epoch {start + 1}/{cfg['epochs']}", flush=True)
             hist = _fit(model, out, cfg, train_ds, val_ds, start, verbose)
     except KeyboardInterrupt:
@@ -333,7 +336,7 @@ def train(images=None, # folder of training images (or None with `isbi`)
     (out / 'INCOMPLETE').unlink()
     return out
 
-# %% ../nbs/04_train.ipynb #c66cf482
+# %% ../nbs/04_train.ipynb #e4bc1f47
 def _ints(s) -> list|None:
     "'16,32,64' -> [16, 32, 64]."
     return None if s in (None, '') else [int(v) for v in str(s).split(',')]
@@ -368,6 +371,8 @@ def needle_train(images:str=None, # folder of training images
                  cache:bool=False, # keep decoded frames in memory after the first epoch (small datasets)
                  patch:str=None, # train on random h,w patches of the input, e.g. 128,192 (prediction still sees the whole input)
                  patch_fg:float=0.5, # share of patches placed on the needle
+                 xla:bool=False, # compile the training step with XLA (about a minute of compiling; measure before relying on it)
+                 steps_per_epoch:int=None, # batches per epoch (default: one pass over the data); more makes validation and checkpoints rarer
                  resume:str=None, # continue this run directory
                  force:bool=False, # replace an existing run directory
                  debug:bool=False): # show tracebacks
@@ -378,7 +383,7 @@ def needle_train(images:str=None, # folder of training images
               epochs=epochs, batch_size=batch_size, lr=lr, val_frac=val_frac, seed=seed, early_stopping=early_stopping,
               reduce_lr=reduce_lr, tensorboard=tensorboard, train_slices=train_slices, val_slices=val_slices,
               strategy=strategy, mixed_precision=mixed_precision, time_limit=None if minutes is None else minutes * 60, cosine=cosine, cache=cache,
-              patch=_ints(patch), patch_fg=patch_fg)
+              patch=_ints(patch), patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch)
     if resume: run = run_cli('needle_train', lambda: train(out=resume, resume=True, epochs=epochs), debug)
     else: run = run_cli('needle_train', lambda: train(images, masks, out, isbi, force, **kw), debug)
     print(f"done: {run} (model.keras, config.json, history.csv, loss_curve.png)")
