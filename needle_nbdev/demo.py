@@ -15,11 +15,11 @@ from .predict import load_run, predict, localize_needle, tip_mask, draw_pose, ne
 # %% auto #0
 __all__ = ['DEMO', 'QUICK', 'run_demo', 'needle_demo']
 
-# %% ../nbs/06_demo.ipynb #20e9ad9b
+# %% ../nbs/06_demo.ipynb #f11b39f3
 DEMO = dict(n_train=120, n_test=40, size=(320, 448), minutes=8.0, epochs=200, batch_size=16, lr=3e-3, frame=(720, 1280), reduce_lr=8, patch=(128, 192), patch_fg=0.5, cosine=False,
             xla=True, steps_per_epoch=21)
-QUICK = dict(n_train=40, n_test=6, size=(256, 256), minutes=1.0, epochs=60, batch_size=8, lr=3e-3, frame=(720, 1280), reduce_lr=8, patch=None, patch_fg=0.5, cosine=False,
-             xla=False, steps_per_epoch=None)
+QUICK = dict(n_train=40, n_test=6, size=(256, 256), minutes=1.75, epochs=60, batch_size=16, lr=3e-3, frame=(720, 1280), reduce_lr=8, patch=(128, 128), patch_fg=0.5, cosine=False,
+             xla=False, steps_per_epoch=10)
 
 # %% ../nbs/06_demo.ipynb #e730e879
 def _prediction_grid(rows, path, crop, n:int=4):
@@ -36,9 +36,9 @@ def _prediction_grid(rows, path, crop, n:int=4):
     fig.tight_layout()
     with atomic_write(path) as tmp: fig.savefig(tmp, format='png')
 
-# %% ../nbs/06_demo.ipynb #7e2da44c
+# %% ../nbs/06_demo.ipynb #573a59cf
 def run_demo(out='needle_demo_out', # output folder (must not exist unless force)
-             quick:bool=False, # a one-minute smoke test instead of the full demo
+             quick:bool=False, # a two-minute smoke test instead of the full demo
              force:bool=False, # replace an existing output folder
              seed:int=0, # dataset seed (the test set uses seed + 1)
              verbose:bool=True, # print progress
@@ -81,10 +81,10 @@ def run_demo(out='needle_demo_out', # output folder (must not exist unless force
     (out / 'INCOMPLETE').unlink()
     return res
 
-# %% ../nbs/06_demo.ipynb #f7093822
+# %% ../nbs/06_demo.ipynb #441224d0
 @call_parse
 def needle_demo(out:str='needle_demo_out', # output folder
-                quick:bool=False, # one-minute smoke test
+                quick:bool=False, # two-minute smoke test
                 force:bool=False, # replace an existing output folder
                 seed:int=0, # dataset seed
                 debug:bool=False): # show tracebacks
