@@ -241,6 +241,13 @@ def tip_mask(prob:np.ndarray, # H×W probabilities
     keep = np.zeros(n + 1, bool); keep[np.unique(lab[prob >= threshold])] = True; keep[0] = False
     return keep[lab].astype(np.uint8)
 
+# %% ../nbs/05_predict.ipynb #44b86328
+def _locate(prob:np.ndarray, # frame-sized probabilities from `predict`
+            cfg:dict # the run's config: its threshold and crop
+           ) -> NeedlePose:
+    "The needle pose of one frame: `localize_needle` on the run's `tip_mask`, the crop as its region."
+    return localize_needle(tip_mask(prob, cfg.get('threshold', 0.5)), roi=cfg.get('crop'))
+
 # %% ../nbs/05_predict.ipynb #8464d8b5
 def draw_pose(image, # H×W or H×W×3 frame (uint8, or float in [0, 1])
               pose:NeedlePose|dict, # a pose (NeedlePose, or a dict with tip and entry)
@@ -300,7 +307,7 @@ def _check_out(out:Path, inp:Path):
     o, i = out.resolve(), inp.resolve()
     if o == i or i in o.parents or (i.is_dir() and o in i.parents): raise ValueError(f"{out}: output would be inside or over the input {inp}; choose another --out")
 
-# %% ../nbs/05_predict.ipynb #0543e6a8
+# %% ../nbs/05_predict.ipynb #d06edce7
 def predict_folder(model, # run directory
                    input, # folder of frames, or a multi-page TIFF
                    out, # output folder to create
@@ -327,7 +334,7 @@ def predict_folder(model, # run directory
             raw = _imread(f)                                                       # decoded once, for the mask and the overlay
             prob, m = predict(mc, [(f.name, raw)], tile, overlap, tta=tta)[0]
             save_masks([m], st / 'masks', [f.name])
-            pose = localize_needle(tip_mask(prob, mc[1].get('threshold', 0.5)), roi=mc[1].get('crop')) if (localize or overlay) else None
+            pose = _locate(prob, mc[1]) if (localize or overlay) else None
             if localize: rows.append(_pose_row(f.name, pose.asdict() if pose else None))
             if overlay:
                 with atomic_write(st / 'overlays' / (f.stem + '.png')) as t:
@@ -388,7 +395,7 @@ def needle_scores(probs, # frame-sized probability maps
              angle_error_median=float(np.median(angs)) if angs else None, **{f'detection_{k}': v for k, v in det.items()})
     return r
 
-# %% ../nbs/05_predict.ipynb #ad16ef98
+# %% ../nbs/05_predict.ipynb #46bad1a1
 def evaluate(model, # run directory (or (model, config))
              images=None, masks=None, # folders of frames and ground-truth masks
              poses=None, # ground-truth poses.csv (needle runs)
@@ -416,7 +423,7 @@ def evaluate(model, # run directory (or (model, config))
         probs.append(prob); trues.append(_prep_mask(raw, None, None if raw.shape[:2] == prob.shape else prob.shape, mp))
         if gt_poses is not None:
             if ip.name not in gt_poses: raise ValueError(f"{poses}: no row for {ip.name}")
-            ests.append(localize_needle(tip_mask(prob, mc[1].get('threshold', 0.5)), roi=mc[1].get('crop'))); gts.append(gt_poses[ip.name])
+            ests.append(_locate(prob, mc[1])); gts.append(gt_poses[ip.name])
     return needle_scores(probs, trues, ests if gt_poses else None, gts if gt_poses else None)
 
 # %% ../nbs/05_predict.ipynb #d0b6af96

@@ -336,7 +336,7 @@ def train(images=None, # folder of training images (or None with `isbi`)
     (out / 'INCOMPLETE').unlink()
     return out
 
-# %% ../nbs/04_train.ipynb #e4bc1f47
+# %% ../nbs/04_train.ipynb #05710b83
 def _ints(s) -> list|None:
     "'16,32,64' -> [16, 32, 64]."
     return None if s in (None, '') else [int(v) for v in str(s).split(',')]
@@ -371,7 +371,7 @@ def needle_train(images:str=None, # folder of training images
                  cache:bool=False, # keep decoded frames in memory after the first epoch (small datasets)
                  patch:str=None, # train on random h,w patches of the input, e.g. 128,192 (prediction still sees the whole input)
                  patch_fg:float=0.5, # share of patches placed on the needle
-                 xla:bool=False, # compile the training step with XLA (about a minute of compiling; measure before relying on it)
+                 xla:bool=False, # compile the training step with XLA (compiling takes tens of seconds; measure before relying on it)
                  steps_per_epoch:int=None, # batches per epoch (default: one pass over the data); more makes validation and checkpoints rarer
                  resume:str=None, # continue this run directory
                  force:bool=False, # replace an existing run directory
