@@ -9,9 +9,9 @@ the `isbi` preset's cost was.
 """
 import argparse, os, statistics, time
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
+from needle_nbdev import augment as A               # before TensorFlow: the package turns on oneDNN
 import tensorflow as tf
 from _common import save
-from needle_nbdev import augment as A
 
 def _blur_depthwise(f, sigma, radius=72):
     "The first version's blur: a fixed 145-tap separable kernel as two depthwise convolutions."

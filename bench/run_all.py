@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 
 def _child(code:str) -> dict:
     "Run code in a fresh Python; it prints one JSON line last; add its peak RSS (MB)."
-    wrapped = code + "\nimport resource, json as _j; print(_j.dumps({**RESULT, 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))"
+    wrapped = "import needle_nbdev  # first: it turns on oneDNN before TensorFlow loads\n" + code + "\nimport resource, json as _j; print(_j.dumps({**RESULT, 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))"
     r = subprocess.run([sys.executable, '-c', wrapped], capture_output=True, text=True, cwd=HERE)
     if r.returncode: raise RuntimeError(r.stderr[-2000:])
     return json.loads(r.stdout.strip().splitlines()[-1])

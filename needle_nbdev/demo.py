@@ -15,9 +15,9 @@ from .predict import load_run, predict, draw_pose, needle_scores, _locate
 # %% auto #0
 __all__ = ['DEMO', 'QUICK', 'run_demo', 'needle_demo']
 
-# %% ../nbs/06_demo.ipynb #89a9cc82
-DEMO = dict(n_train=120, n_test=40, size=(320, 448), minutes=8.0, epochs=200, batch_size=16, lr=3e-3, frame=(720, 1280), reduce_lr=8, patch=(128, 192), patch_fg=0.5, cosine=False,
-            xla=True, steps_per_epoch=21)
+# %% ../nbs/06_demo.ipynb #edb1c975
+DEMO = dict(n_train=120, n_test=40, size=(320, 448), minutes=7.5, epochs=200, batch_size=16, lr=3e-3, frame=(720, 1280), reduce_lr=8, patch=(128, 192), patch_fg=0.5, cosine=False,
+            xla=False, steps_per_epoch=21)
 QUICK = dict(n_train=40, n_test=6, size=(256, 256), minutes=1.5, epochs=60, batch_size=16, lr=3e-3, frame=(720, 1280), reduce_lr=8, patch=(128, 128), patch_fg=0.5, cosine=False,
              xla=False, steps_per_epoch=10)
 

@@ -204,7 +204,7 @@ def _strategy(name):
     if name == 'multiworker': return tf.distribute.MultiWorkerMirroredStrategy()
     raise ValueError(f"unknown strategy {name!r}: use none, mirrored or multiworker")
 
-# %% ../nbs/04_train.ipynb #17448ad5
+# %% ../nbs/04_train.ipynb #4df98f8b
 DEFAULTS = dict(crop=None, size=(256, 256), channels=1, preset='needle', filters=None, loss='iou_bce', augment='needle', epochs=50,
                 batch_size=8, lr=1e-3, val_frac=0.2, seed=0, early_stopping=10, reduce_lr=5, tensorboard=False, threshold=0.5,
                 train_slices='0-24', val_slices='25-29', strategy=None, mixed_precision=False, mode='resize', time_limit=None, batch_norm=False,
@@ -248,7 +248,7 @@ def _new_config(images, masks, isbi, out, kw):
     if cfg['cosine']: cfg['reduce_lr'] = 0                                      # the schedule owns the learning rate
     if cfg['patch']: cfg['patch'] = _check_patch(cfg, isbi)
     if cfg['steps_per_epoch'] is not None and int(cfg['steps_per_epoch']) < 1: raise ValueError(f"steps_per_epoch must be at least 1, got {cfg['steps_per_epoch']}")
-    return dict(config_version=CONFIG_VERSION, needle_nbdev=needle_nbdev.__version__, status='running', run=str(out),
+    return dict(config_version=CONFIG_VERSION, needle_nbdev=needle_nbdev.__version__, status='running', run=str(out), machine=machine_info(),
                 started=datetime.datetime.now().isoformat(timespec='seconds'), normalisation='read_image: 8-bit /255, 16-bit /65535 -> [0,1]',
                 **cfg)
 
@@ -279,7 +279,7 @@ def _prepare(images, masks, out:Path, isbi, force, resume, kw):
                        isbi=None if isbi is None else str(Path(isbi).resolve()))
     return cfg, images, masks, isbi, 0
 
-# %% ../nbs/04_train.ipynb #7f328668
+# %% ../nbs/04_train.ipynb #8bfd0594
 def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
     "model.fit with the run's callbacks; SIGTERM stops it like Ctrl-C."
     rows = _history_rows(run)
@@ -289,7 +289,7 @@ def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
     main = __import__('threading').current_thread() is __import__('threading').main_thread()
     if main: signal.signal(signal.SIGTERM, on_term)
     try:
-        return model.fit(train_ds, validation_data=val_ds, epochs=cfg['epochs'], initial_epoch=start, steps_per_epoch=cfg.get('steps_per_epoch'), verbose=1 if verbose and sys.stdout.isatty() else 0,
+        return model.fit(train_ds, validation_data=val_ds, shuffle=False, epochs=cfg['epochs'], initial_epoch=start, steps_per_epoch=cfg.get('steps_per_epoch'), verbose=1 if verbose and sys.stdout.isatty() else 0,
                          callbacks=_callbacks(run, cfg, start, best, verbose))
     finally:
         if main: signal.signal(signal.SIGTERM, old)
@@ -388,12 +388,20 @@ def needle_train(images:str=None, # folder of training images
     else: run = run_cli('needle_train', lambda: train(images, masks, out, isbi, force, **kw), debug)
     print(f"done: {run} (model.keras, config.json, history.csv, loss_curve.png)")
 
-# %% ../nbs/04_train.ipynb #ebd8f452
+# %% ../nbs/04_train.ipynb #2f9d4884
+def _onednn() -> bool|None:
+    "Whether TensorFlow's oneDNN CPU kernels are on in this process (None if this TensorFlow cannot say)."
+    try: from tensorflow.python.util import _pywrap_util_port
+    except ImportError: return None
+    return bool(_pywrap_util_port.IsMklEnabled())
+
+# %% ../nbs/04_train.ipynb #0d7d009a
 def machine_info() -> str:
-    "One line describing this machine: CPU model, cores, memory, TensorFlow and Keras versions."
+    "One line describing this machine: CPU model, cores, TensorFlow and Keras versions, and whether oneDNN is on."
     import platform
     cpu = platform.processor() or 'unknown CPU'
     try: cpu = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
     except (OSError, StopIteration): pass
     gpus = tf.config.list_physical_devices('GPU')
-    return f"{cpu}, {os.cpu_count()} cores{', ' + str(len(gpus)) + ' GPU(s)' if gpus else ''}, TensorFlow {tf.__version__}, Keras {keras.__version__}"
+    dnn = {True: ', oneDNN on', False: ', oneDNN off'}.get(_onednn(), '')
+    return f"{cpu}, {os.cpu_count()} cores{', ' + str(len(gpus)) + ' GPU(s)' if gpus else ''}, TensorFlow {tf.__version__}, Keras {keras.__version__}{dnn}"
