@@ -17,8 +17,26 @@ from .unet import PRESETS, build_unet
 import needle_nbdev
 
 # %% auto #0
-__all__ = ['LOSSES', 'AUGMENTS', 'CONFIG_VERSION', 'DEFAULTS', 'mask_iou', 'mask_dice', 'read_config', 'train', 'needle_train',
-           'machine_info']
+__all__ = ['LOSSES', 'AUGMENTS', 'CONFIG_VERSION', 'DEFAULTS', 'machine_info', 'mask_iou', 'mask_dice', 'read_config', 'train',
+           'needle_train']
+
+# %% ../nbs/04_train.ipynb #2f9d4884
+def _onednn() -> bool|None:
+    "Whether TensorFlow's oneDNN CPU kernels are on in this process (None if this TensorFlow cannot say)."
+    try: from tensorflow.python.util import _pywrap_util_port
+    except ImportError: return None
+    return bool(_pywrap_util_port.IsMklEnabled())
+
+# %% ../nbs/04_train.ipynb #0d7d009a
+def machine_info() -> str:
+    "One line describing this machine: CPU model, cores, TensorFlow and Keras versions, and whether oneDNN is on."
+    import platform
+    cpu = platform.processor() or 'unknown CPU'
+    try: cpu = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): pass
+    gpus = tf.config.list_physical_devices('GPU')
+    dnn = {True: ', oneDNN on', False: ', oneDNN off'}.get(_onednn(), '')
+    return f"{cpu}, {os.cpu_count()} cores{', ' + str(len(gpus)) + ' GPU(s)' if gpus else ''}, TensorFlow {tf.__version__}, Keras {keras.__version__}{dnn}"
 
 # %% ../nbs/04_train.ipynb #a12f2160
 LOSSES = dict(iou=iou_loss, bce=bce_loss, dice_bce=dice_bce_loss, iou_bce=iou_bce_loss, weighted_bce=WeightedBCE())
@@ -387,21 +405,3 @@ def needle_train(images:str=None, # folder of training images
     if resume: run = run_cli('needle_train', lambda: train(out=resume, resume=True, epochs=epochs), debug)
     else: run = run_cli('needle_train', lambda: train(images, masks, out, isbi, force, **kw), debug)
     print(f"done: {run} (model.keras, config.json, history.csv, loss_curve.png)")
-
-# %% ../nbs/04_train.ipynb #2f9d4884
-def _onednn() -> bool|None:
-    "Whether TensorFlow's oneDNN CPU kernels are on in this process (None if this TensorFlow cannot say)."
-    try: from tensorflow.python.util import _pywrap_util_port
-    except ImportError: return None
-    return bool(_pywrap_util_port.IsMklEnabled())
-
-# %% ../nbs/04_train.ipynb #0d7d009a
-def machine_info() -> str:
-    "One line describing this machine: CPU model, cores, TensorFlow and Keras versions, and whether oneDNN is on."
-    import platform
-    cpu = platform.processor() or 'unknown CPU'
-    try: cpu = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): pass
-    gpus = tf.config.list_physical_devices('GPU')
-    dnn = {True: ', oneDNN on', False: ', oneDNN off'}.get(_onednn(), '')
-    return f"{cpu}, {os.cpu_count()} cores{', ' + str(len(gpus)) + ' GPU(s)' if gpus else ''}, TensorFlow {tf.__version__}, Keras {keras.__version__}{dnn}"
