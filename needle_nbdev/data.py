@@ -478,14 +478,17 @@ def write_synth_dataset(out, # folder to create
         with open(st/'poses.csv', 'w', newline='') as f: csv.writer(f).writerows([_POSE_COLS, *rows])
     return Path(out)
 
-# %% ../nbs/00_data.ipynb #adb36712
+# %% ../nbs/00_data.ipynb #f71a909a
 def run_cli(prog:str, # command name, for messages
             fn, # the work: a function of no arguments
             debug:bool=False): # re-raise errors with their traceback
     "Run a command's work: data errors become one-line messages and exit status 1."
     import sys
     try: return fn()
-    except KeyboardInterrupt: print(f"{prog}: interrupted", file=sys.stderr); raise SystemExit(130)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr, flush=True)
+        if Path(sys.argv[0]).name == prog: sys.stdout.flush(); os._exit(130)  # skip interpreter shutdown, see above
+        raise SystemExit(130)
     except (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError, RuntimeError) as e:
         if debug: raise
         print(f"{prog}: error: {e}", file=sys.stderr); raise SystemExit(1)

@@ -297,20 +297,31 @@ def _prepare(images, masks, out:Path, isbi, force, resume, kw):
                        isbi=None if isbi is None else str(Path(isbi).resolve()))
     return cfg, images, masks, isbi, 0
 
-# %% ../nbs/04_train.ipynb #8bfd0594
+# %% ../nbs/04_train.ipynb #55b960be
+class _Interrupt(keras.callbacks.Callback):
+    "Record SIGTERM/SIGINT and raise `KeyboardInterrupt` after the current batch; a second signal raises at once."
+    def __init__(self): super().__init__(); self.sig = None
+    def handler(self, sig, frame=None):
+        if self.sig is not None: raise KeyboardInterrupt(signal.Signals(sig).name)
+        self.sig = sig
+        print(f"{signal.Signals(sig).name}: stopping after this batch (send it again to stop now)", file=sys.stderr, flush=True)
+    def _check(self, *args, **kwargs):
+        if self.sig is not None: raise KeyboardInterrupt(signal.Signals(self.sig).name)
+    on_train_batch_end = on_test_batch_end = on_epoch_begin = _check
+
+# %% ../nbs/04_train.ipynb #6719d1aa
 def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
-    "model.fit with the run's callbacks; SIGTERM stops it like Ctrl-C."
+    "model.fit with the run's callbacks; SIGTERM and Ctrl-C stop it after the current batch."
     rows = _history_rows(run)
     best = min((float(r['val_loss']) for r in rows if r.get('val_loss')), default=np.inf)
-    old = signal.getsignal(signal.SIGTERM)
-    def on_term(sig, frame): raise KeyboardInterrupt('SIGTERM')
+    stop, sigs = _Interrupt(), (signal.SIGTERM, signal.SIGINT)
     main = __import__('threading').current_thread() is __import__('threading').main_thread()
-    if main: signal.signal(signal.SIGTERM, on_term)
+    old = {s: signal.signal(s, stop.handler) for s in sigs} if main else {}
     try:
         return model.fit(train_ds, validation_data=val_ds, shuffle=False, epochs=cfg['epochs'], initial_epoch=start, steps_per_epoch=cfg.get('steps_per_epoch'), verbose=1 if verbose and sys.stdout.isatty() else 0,
-                         callbacks=_callbacks(run, cfg, start, best, verbose))
+                         callbacks=[stop] + _callbacks(run, cfg, start, best, verbose))
     finally:
-        if main: signal.signal(signal.SIGTERM, old)
+        for s, h in old.items(): signal.signal(s, h)
 
 # %% ../nbs/04_train.ipynb #bc9934f5
 def train(images=None, # folder of training images (or None with `isbi`)
