@@ -92,20 +92,22 @@ def predict_tiled(model, # Keras model mapping N×T×T×C to N×T×T×1 probabil
     (t, _), (l, _) = p['pad']
     return acc[t:t + h, l:l + w] / wsum[t:t + h, l:l + w]                      # the padding may have zero weight; the image never does
 
-# %% ../nbs/05_predict.ipynb #f005eda4
+# %% ../nbs/05_predict.ipynb #17737bce
 def load_run(run, # run directory from `needle_train`
              allow_incomplete:bool=False # accept a run that has not finished
             ) -> tuple: # (model, config dict)
     "Load a run directory's model and config for prediction."
-    import keras
-    from needle_nbdev.train import read_config
+    import keras, sys
+    from needle_nbdev.train import read_config, onednn_note
     run = Path(run)
     if not run.is_dir(): raise FileNotFoundError(f"{run}: run directory not found")
     cfg = read_config(run)
     if (run / 'INCOMPLETE').exists() and not allow_incomplete:
         raise ValueError(f"{run}: this run has not finished (INCOMPLETE); resume it with `needle_train --resume {run}` or pass allow_incomplete")
     if not (run / 'model.keras').is_file(): raise FileNotFoundError(f"{run}: no model.keras")
-    return keras.models.load_model(run / 'model.keras', compile=False), cfg
+    model = keras.models.load_model(run / 'model.keras', compile=False)
+    if note := onednn_note(model.name): print(note, file=sys.stderr)
+    return model, cfg
 
 # %% ../nbs/05_predict.ipynb #c18b820d
 def _geometry(frame_hw, cfg) -> tuple:

@@ -17,8 +17,8 @@ from .unet import PRESETS, build_unet
 import needle_nbdev
 
 # %% auto #0
-__all__ = ['LOSSES', 'AUGMENTS', 'CONFIG_VERSION', 'DEFAULTS', 'machine_info', 'mask_iou', 'mask_dice', 'read_config', 'train',
-           'needle_train']
+__all__ = ['LOSSES', 'AUGMENTS', 'CONFIG_VERSION', 'DEFAULTS', 'machine_info', 'onednn_note', 'mask_iou', 'mask_dice',
+           'read_config', 'train', 'needle_train']
 
 # %% ../nbs/04_train.ipynb #2f9d4884
 def _onednn() -> bool|None:
@@ -37,6 +37,20 @@ def machine_info() -> str:
     gpus = tf.config.list_physical_devices('GPU')
     dnn = {True: ', oneDNN on', False: ', oneDNN off'}.get(_onednn(), '')
     return f"{cpu}, {os.cpu_count()} cores{', ' + str(len(gpus)) + ' GPU(s)' if gpus else ''}, TensorFlow {tf.__version__}, Keras {keras.__version__}{dnn}"
+
+# %% ../nbs/04_train.ipynb #a3138356
+def onednn_note(model_name:str, # the Keras model's name, e.g. 'isbi_unet'
+                onednn:bool|None=None, # oneDNN on (default: this process)
+                cpu_flags:str|None=None # /proc/cpuinfo's flags (default: this machine's)
+               ) -> str|None: # a one-line advice, or None
+    "Advice when a model known to run slower with oneDNN (the ISBI U-Net, on CPUs without AVX-512) is about to run with it."
+    onednn = _onednn() if onednn is None else onednn
+    if cpu_flags is None:
+        try: cpu_flags = next((l for l in open('/proc/cpuinfo') if l.startswith('flags')), '')
+        except OSError: return None
+    if model_name != 'isbi_unet' or not onednn or 'avx512f' in cpu_flags.split(): return None
+    return ("note: oneDNN is on, and on this CPU (no AVX-512) it runs the ISBI U-Net about 2x slower than TensorFlow's Eigen kernels; "
+            "set TF_ENABLE_ONEDNN_OPTS=0 before starting to use them")
 
 # %% ../nbs/04_train.ipynb #a12f2160
 LOSSES = dict(iou=iou_loss, bce=bce_loss, dice_bce=dice_bce_loss, iou_bce=iou_bce_loss, weighted_bce=WeightedBCE())
@@ -323,7 +337,7 @@ def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
     finally:
         for s, h in old.items(): signal.signal(s, h)
 
-# %% ../nbs/04_train.ipynb #bc9934f5
+# %% ../nbs/04_train.ipynb #025c720e
 def train(images=None, # folder of training images (or None with `isbi`)
           masks=None, # folder of masks (default: same folder, masks named with a suffix like _mask)
           out='runs/needle', # run directory to create (or to resume)
@@ -350,6 +364,7 @@ def train(images=None, # folder of training images (or None with `isbi`)
         with _strategy(cfg['strategy']).scope():
             model = keras.models.load_model(out / 'last.keras') if resume else _build(cfg)
             model.jit_compile = bool(cfg.get('xla'))                                  # not saved with the model
+            if verbose and (note := onednn_note(model.name)): print(note, file=sys.stderr, flush=True)
             if verbose: print(f"{'resuming' if resume else 'training'} {model.name} ({model.count_params():,} params) into {out} from epoch {start + 1}/{cfg['epochs']}", flush=True)
             hist = _fit(model, out, cfg, train_ds, val_ds, start, verbose)
     except KeyboardInterrupt:
