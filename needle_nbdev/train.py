@@ -27,30 +27,32 @@ def _onednn() -> bool|None:
     except ImportError: return None
     return bool(_pywrap_util_port.IsMklEnabled())
 
-# %% ../nbs/04_train.ipynb #0d7d009a
+# %% ../nbs/04_train.ipynb #29a4249c
+def _cpuinfo(field:str) -> str|None:
+    "The value of `field` (e.g. 'model name', 'flags') for the first CPU in /proc/cpuinfo, or None where there is none."
+    try: return next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.split(':', 1)[0].strip() == field), None)
+    except OSError: return None
+
+# %% ../nbs/04_train.ipynb #af2b509e
 def machine_info() -> str:
     "One line describing this machine: CPU model, cores, TensorFlow and Keras versions, and whether oneDNN is on."
     import platform
-    cpu = platform.processor() or 'unknown CPU'
-    try: cpu = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): pass
+    cpu = _cpuinfo('model name') or platform.processor() or 'unknown CPU'
     gpus = tf.config.list_physical_devices('GPU')
     dnn = {True: ', oneDNN on', False: ', oneDNN off'}.get(_onednn(), '')
     return f"{cpu}, {os.cpu_count()} cores{', ' + str(len(gpus)) + ' GPU(s)' if gpus else ''}, TensorFlow {tf.__version__}, Keras {keras.__version__}{dnn}"
 
-# %% ../nbs/04_train.ipynb #a3138356
+# %% ../nbs/04_train.ipynb #472dc8f9
 def onednn_note(model_name:str, # the Keras model's name, e.g. 'isbi_unet'
                 onednn:bool|None=None, # oneDNN on (default: this process)
                 cpu_flags:str|None=None # /proc/cpuinfo's flags (default: this machine's)
                ) -> str|None: # a one-line advice, or None
     "Advice when a model known to run slower with oneDNN (the ISBI U-Net, on CPUs without AVX-512) is about to run with it."
     onednn = _onednn() if onednn is None else onednn
-    if cpu_flags is None:
-        try: cpu_flags = next((l for l in open('/proc/cpuinfo') if l.startswith('flags')), '')
-        except OSError: return None
-    if model_name != 'isbi_unet' or not onednn or 'avx512f' in cpu_flags.split(): return None
-    return ("note: oneDNN is on, and on this CPU (no AVX-512) it runs the ISBI U-Net about 2x slower than TensorFlow's Eigen kernels; "
-            "set TF_ENABLE_ONEDNN_OPTS=0 before starting to use them")
+    cpu_flags = _cpuinfo('flags') if cpu_flags is None else cpu_flags
+    if model_name != 'isbi_unet' or not onednn or cpu_flags is None or 'avx512f' in cpu_flags.split(): return None
+    return ("note: oneDNN is on, and on this CPU (no AVX-512) it predicts with the ISBI U-Net about 2x slower than TensorFlow's Eigen kernels "
+            "and trains it slightly slower; set TF_ENABLE_ONEDNN_OPTS=0 before starting to use Eigen")
 
 # %% ../nbs/04_train.ipynb #a12f2160
 LOSSES = dict(iou=iou_loss, bce=bce_loss, dice_bce=dice_bce_loss, iou_bce=iou_bce_loss, weighted_bce=WeightedBCE())
