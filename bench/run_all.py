@@ -1,9 +1,10 @@
 """The benchmark suite: this project's way of working against the original notebooks' way, in the same run.
 
-    python bench/run_all.py [--parts 1,2,3,4,5] [--sizes 256,512] [--presets needle,isbi,fast]
+    python bench/run_all.py [--parts 1,2,3,4,5] [--sizes 256,512] [--presets needle,isbi,fast] [--rounds 3]
 
 1. training throughput (img/s) per preset: streaming from disk with on-the-fly augmentation vs everything
-   preloaded in memory and `model.fit` on arrays (the notebooks' style); same model, same batch;
+   preloaded in memory and `model.fit` on arrays (the notebooks' style); same model, same batch, in alternating
+   rounds in one process (median of the per-round ratios: this machine's speed drifts by tens of percent);
 2. inference throughput at 512² (img/s, MP/s) and achieved FLOP/s against this machine's float32 matmul rate;
 3. overlap-tile prediction of a 4096×4096 image vs a naive loop predicting one tile at a time: speed and peak RSS;
 4. accuracy vs speed of the `fast` preset against `needle_unet` on the same held-out synthetic frames
@@ -14,41 +15,51 @@ Each part writes bench/results/suite_<part>.json and .md (so rerunning one part 
 import argparse, json, os, subprocess, sys, tempfile, time
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
 from pathlib import Path
-from _common import save
+from _common import save, RESULTS
 HERE = Path(__file__).resolve().parent
 
-def _child(code:str) -> dict:
-    "Run code in a fresh Python; it prints one JSON line last; add its peak RSS (MB)."
+def _child(code:str, env:dict|None=None) -> dict:
+    "Run code in a fresh Python (with extra environment variables env); it prints one JSON line last; add its peak RSS (MB)."
     wrapped = "import needle_nbdev  # first: it turns on oneDNN before TensorFlow loads\n" + code + "\nimport resource, json as _j; print(_j.dumps({**RESULT, 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))"
-    r = subprocess.run([sys.executable, '-c', wrapped], capture_output=True, text=True, cwd=HERE)
+    r = subprocess.run([sys.executable, '-c', wrapped], capture_output=True, text=True, cwd=HERE, env={**os.environ, **(env or {})})
     if r.returncode: raise RuntimeError(r.stderr[-2000:])
     return json.loads(r.stdout.strip().splitlines()[-1])
 
-def part1(sizes, presets=('needle', 'isbi', 'fast'), steps=4):
-    "Streaming + augmentation vs in-memory arrays, per preset and size."
+def part1(sizes, presets=('needle', 'isbi', 'fast'), rounds=3):
+    "Streaming + augmentation vs in-memory arrays, per preset and size, in alternating rounds; isbi runs with oneDNN off (see onednn_note) and batch 4 at 512²."
     out = {}
     for size in sizes:
         for preset in presets:
+            isbi = preset == 'isbi'
+            bs = 4 if isbi and size >= 512 else 8
+            steps = 2 if isbi else 6 if preset == 'fast' else 4         # images per measurement: steps * batch (at most the 48 frames)
             code = f"""
 import os, time, tempfile, numpy as np
+from _common import median
 from needle_nbdev.data import write_synth_dataset, pair_files, make_dataset, load_pair, CROP
 from needle_nbdev.augment import Augment
 from needle_nbdev.unet import PRESETS
 from needle_nbdev.metrics import iou_loss
-S, bs, steps = {size}, 8, {steps * 4 if preset == 'fast' else 2 if (preset, size) == ('isbi', 512) else steps}
+S, bs, steps, rounds = {size}, {bs}, {steps}, {rounds if preset != 'fast' else rounds + 2}; k = steps * bs
 d = write_synth_dataset(os.path.join(tempfile.mkdtemp(), 's'), n=48, seed=0, progress=False)
 pairs = pair_files(d/'images', d/'masks')
 m = PRESETS['{preset}']((S, S, 1)); m.compile('adam', iou_loss)
 ds = make_dataset(pairs, (S, S), bs, augment=Augment.needle(), crop=CROP, repeat=True)
-m.fit(ds, steps_per_epoch=2, epochs=1, verbose=0)
-t = time.perf_counter(); m.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0); stream = steps * bs / (time.perf_counter() - t)
 xy = [load_pair(*p, CROP, (S, S)) for p in pairs]                       # the notebooks' style: everything in memory
 x = np.stack([a for a, _ in xy]).astype('float32'); y = np.stack([b for _, b in xy])[..., None].astype('float32')
-m.fit(x[:bs * 2], y[:bs * 2], batch_size=bs, epochs=1, verbose=0)
-n = min(len(x), steps * bs); t = time.perf_counter(); m.fit(x[:n], y[:n], batch_size=bs, epochs=1, verbose=0); mem = n / (time.perf_counter() - t)
-RESULT = dict(streaming_img_s=round(stream, 3), in_memory_img_s=round(mem, 3), ratio=round(stream / mem, 3))
+m.fit(ds, steps_per_epoch=1, epochs=1, verbose=0); m.fit(x[:bs], y[:bs], batch_size=bs, epochs=1, verbose=0)   # warm up both
+def stream():
+    t = time.perf_counter(); m.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0); return k / (time.perf_counter() - t)
+def mem():
+    t = time.perf_counter(); m.fit(x[:k], y[:k], batch_size=bs, epochs=1, verbose=0); return k / (time.perf_counter() - t)
+st, me = [], []
+for r in range(rounds):                                                # adjacent pairs, alternating order: this machine drifts
+    if r % 2: me.append(mem()); st.append(stream())
+    else: st.append(stream()); me.append(mem())
+RESULT = dict(batch=bs, onednn=os.environ['TF_ENABLE_ONEDNN_OPTS'] == '1', rounds=rounds, streaming_img_s=round(median(st), 3), in_memory_img_s=round(median(me), 3),
+              ratio=round(median([a / b for a, b in zip(st, me)]), 3), streaming_runs=[round(v, 3) for v in st], in_memory_runs=[round(v, 3) for v in me])
 """
-            out[f'{preset}@{size}'] = r = _child(code); print('part 1', preset, size, r, flush=True)
+            out[f'{preset}@{size}'] = r = _child(code, {'TF_ENABLE_ONEDNN_OPTS': '0'} if isbi else None); print('part 1', preset, size, r, flush=True)
     return out
 
 def part2(size=512, batches=4, bs=4):
@@ -132,33 +143,49 @@ RESULT = dict(frames={n})
         out[n] = r = _child(code); print('part 5', n, r, flush=True)
     return out
 
+def _table1(r):
+    "Part 1: best of the rounds per side (the machine's slow spells only ever lower a measurement), their ratio, and the median per-round ratio."
+    best = lambda v, k: max(v.get(f'{k}_runs', [v[f'{k}_img_s']]))
+    return "\n".join(["### 1. Training throughput (img/s): streaming + `Augment.needle()` vs in-memory arrays, same model and batch, alternating rounds", "",
+        "| preset@size | batch | oneDNN | rounds | streaming, best | in memory, best | ratio of bests | median ratio within a round |", "|---|---|---|---|---|---|---|---|"] +
+        [f"| {k} | {v['batch']} | {'on' if v['onednn'] else 'off'} | {v.get('rounds', 1)} | {best(v, 'streaming'):.3g} | {best(v, 'in_memory'):.3g} | "
+         f"{best(v, 'streaming') / best(v, 'in_memory'):.2f} | {v['ratio']:.2f} |" for k, v in r.items()])
+
+def _table2(r):
+    return "\n".join(["### 2. Inference, needle U-Net at 512², batch 4", "", "| img/s | MP/s | GFLOP/s | matmul GFLOP/s | fraction |", "|---|---|---|---|---|",
+        f"| {r['img_s']:.2f} | {r['mpix_s']:.2f} | {r['gflop_s']} | {r['matmul_gflop_s']} | {r['fraction_of_matmul']:.2f} |"])
+
+def _table3(r):
+    return "\n".join(["### 3. 4096×4096 image, fast preset, 512² tiles", "", "| method | seconds | peak RSS (MB) |", "|---|---|---|",
+        f"| overlap-tile (overlap 64, batch 8, blended) | {r['overlap_tile']['seconds']} | {r['overlap_tile']['peak_rss_mb']:.0f} |",
+        f"| naive loop, one tile per call, no overlap | {r['naive_loop']['seconds']} | {r['naive_loop']['peak_rss_mb']:.0f} |", "",
+        f"Speed ratio (naive / overlap-tile): {r['speed_ratio']:.2f}"])
+
+def _table4(r):
+    return "\n".join(["### 4. `fast` vs `needle_unet` on 30 held-out synthetic frames (720×1280)", "",
+        "| preset | run | trained input | IoU | median tip error (px) | frames/s at 256² |", "|---|---|---|---|---|---|"] +
+        [f"| {k} | {v['run']} | {'x'.join(map(str, v['input']))} | {v['iou']:.3f} | {v['tip_error_median']:.1f} | {v['frames_s_256']:.1f} |" for k, v in r.items() if isinstance(v, dict)])
+
+def _table5(r):
+    return "\n".join(["### 5. Peak RSS of one streaming training epoch (fast preset, 256² frames)", "", "| frames | peak RSS (MB) |", "|---|---|"] +
+        [f"| {k} | {v['peak_rss_mb']:.0f} |" for k, v in r.items()])
+
+PARTS = {1: ('suite_1_training', lambda a: part1([int(s) for s in a.sizes.split(',')], a.presets.split(','), a.rounds), _table1),
+         2: ('suite_2_inference', lambda a: part2(), _table2), 3: ('suite_3_overlap_tile', lambda a: part3(), _table3),
+         4: ('suite_4_fast_vs_needle', lambda a: part4(), _table4), 5: ('suite_5_rss', lambda a: part5(), _table5)}
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--parts', default='1,2,3,4,5'); ap.add_argument('--sizes', default='256,512')
+    ap.add_argument('--parts', default='1,2,3,4,5'); ap.add_argument('--rounds', type=int, default=3, help='part 1: alternating rounds (fast: 2 more)'); ap.add_argument('--sizes', default='256,512')
     ap.add_argument('--presets', default='needle,isbi,fast', help='part 1 presets; isbi is by far the slowest (436.8 GFLOP per forward pass at 512²)')
-    a = ap.parse_args(); parts = [int(p) for p in a.parts.split(',')]
-    if 1 in parts:
-        r = part1([int(s) for s in a.sizes.split(',')], a.presets.split(','))
-        save('suite_1_training', r, "\n".join(["### 1. Training throughput (img/s, batch 8): streaming + `Augment.needle()` vs in-memory arrays", "",
-             "| preset@size | streaming | in memory | ratio |", "|---|---|---|---|"] + [f"| {k} | {v['streaming_img_s']:.2f} | {v['in_memory_img_s']:.2f} | {v['ratio']:.2f} |" for k, v in r.items()]))
-    if 2 in parts:
-        r = part2()
-        save('suite_2_inference', r, "\n".join(["### 2. Inference, needle U-Net at 512², batch 4", "", "| img/s | MP/s | GFLOP/s | matmul GFLOP/s | fraction |", "|---|---|---|---|---|",
-             f"| {r['img_s']:.2f} | {r['mpix_s']:.2f} | {r['gflop_s']} | {r['matmul_gflop_s']} | {r['fraction_of_matmul']:.2f} |"]))
-    if 3 in parts:
-        r = part3()
-        save('suite_3_overlap_tile', r, "\n".join(["### 3. 4096×4096 image, fast preset, 512² tiles", "", "| method | seconds | peak RSS (MB) |", "|---|---|---|",
-             f"| overlap-tile (overlap 64, batch 8, blended) | {r['overlap_tile']['seconds']} | {r['overlap_tile']['peak_rss_mb']:.0f} |",
-             f"| naive loop, one tile per call, no overlap | {r['naive_loop']['seconds']} | {r['naive_loop']['peak_rss_mb']:.0f} |", "",
-             f"Speed ratio (naive / overlap-tile): {r['speed_ratio']:.2f}"]))
-    if 4 in parts:
-        r = part4()
-        save('suite_4_fast_vs_needle', r, "\n".join(["### 4. `fast` vs `needle_unet` on 30 held-out synthetic frames (720×1280)", "",
-             "| preset | run | trained input | IoU | median tip error (px) | frames/s at 256² |", "|---|---|---|---|---|---|"] +
-             [f"| {k} | {v['run']} | {'x'.join(map(str, v['input']))} | {v['iou']:.3f} | {v['tip_error_median']:.1f} | {v['frames_s_256']:.1f} |" for k, v in r.items() if isinstance(v, dict)]))
-    if 5 in parts:
-        r = part5()
-        save('suite_5_rss', r, "\n".join(["### 5. Peak RSS of one streaming training epoch (fast preset, 256² frames)", "", "| frames | peak RSS (MB) |", "|---|---|"] +
-             [f"| {k} | {v['peak_rss_mb']:.0f} |" for k, v in r.items()]))
+    ap.add_argument('--render', action='store_true', help="measure nothing: rewrite the parts' markdown tables from their saved JSON (command, machine and date kept)")
+    a = ap.parse_args()
+    for p in [int(p) for p in a.parts.split(',')]:
+        name, run, table = PARTS[p]
+        if a.render:
+            f = RESULTS / f'{name}.json'
+            if not f.exists(): raise SystemExit(f"run_all: {f} does not exist: run --parts {p} first")
+            d = json.loads(f.read_text()); save(name, d['results'], table(d['results']), meta=d)
+        else: r = run(a); save(name, r, table(r))
 
 if __name__ == '__main__': main()
