@@ -16,6 +16,14 @@ def median(v) -> float:
     v = sorted(v); h = len(v) // 2
     return float(v[h]) if len(v) % 2 else float((v[h - 1] + v[h]) / 2)
 
+def rounds_table(runs:dict, ref:str, title:str, ref_label:str|None=None) -> tuple:
+    "Summarize alternating rounds {config: [img/s per round]}: best, median, and median ratio to config ref in the same round; (results, markdown table)."
+    res = {k: dict(best_img_per_s=round(max(v), 3), median_img_per_s=round(median(v), 3),
+                   paired_ratio_median=round(median([x / n for x, n in zip(v, runs[ref])]), 3), runs=[round(x, 3) for x in v]) for k, v in runs.items()}
+    rows = '\n'.join(f"| {k} | {v['best_img_per_s']:.2f} | {v['median_img_per_s']:.2f} | {v['paired_ratio_median']:.2f} |" for k, v in res.items())
+    n = len(runs[ref])
+    return res, f"| {title} | best img/s | median img/s | median ratio to {ref_label or f'`{ref}`'} in the same round ({n} rounds) |\n|---|---|---|---|\n" + rows
+
 def save(name:str, results:dict, table:str, meta:dict|None=None) -> Path:
     "Write results/NAME.json and results/NAME.md with the command, machine and date (those of meta, when re-rendering a saved run)."
     RESULTS.mkdir(exist_ok=True)

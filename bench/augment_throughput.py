@@ -12,7 +12,7 @@ measurement of the same round (adjacent in time), next to the best img/s of each
 """
 import argparse, os, tempfile, time
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
-from _common import save, median as med
+from _common import save, rounds_table
 from needle_nbdev.data import write_synth_dataset, pair_files, make_dataset, CROP
 from needle_nbdev.augment import Augment
 from needle_nbdev.unet import needle_unet
@@ -36,9 +36,6 @@ def main():
             t = time.perf_counter(); model.fit(ds, steps_per_epoch=a.steps, epochs=1, verbose=0); dt = time.perf_counter() - t
             runs[k].append(a.steps * bs / dt)
             print(f"round {r + 1}, {k:>6}: {runs[k][-1]:.2f} img/s", flush=True)
-    res = {k: dict(best_img_per_s=round(max(v), 3), median_img_per_s=round(med(v), 3),
-                   paired_ratio_median=round(med([x / n for x, n in zip(v, runs['none'])]), 3), runs=[round(x, 3) for x in v]) for k, v in runs.items()}
-    rows = '\n'.join(f"| {k} | {v['best_img_per_s']:.2f} | {v['median_img_per_s']:.2f} | {v['paired_ratio_median']:.2f} |" for k, v in res.items())
-    save('augment_throughput', res, f"| augmentation | best img/s | median img/s | median ratio to `none` in the same round ({a.rounds} rounds) |\n|---|---|---|---|\n" + rows)
+    save('augment_throughput', *rounds_table(runs, 'none', 'augmentation'))
 
 if __name__ == '__main__': main()

@@ -18,7 +18,7 @@ the same round.
 import argparse, os, tempfile, time
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
 import numpy as np
-from _common import save, median
+from _common import save, rounds_table
 from needle_nbdev.data import write_synth_dataset, pair_files, make_dataset, load_pair, CROP
 from needle_nbdev.augment import Augment
 from needle_nbdev.unet import fast_unet
@@ -46,9 +46,6 @@ def main():
                 m.fit(ds, steps_per_epoch=n // bs if kw.get('cache') else 1, epochs=1, verbose=0)   # the cache fills in its first pass
                 t = time.perf_counter(); m.fit(ds, steps_per_epoch=a.steps, epochs=1, verbose=0); runs[c].append(a.steps * bs / (time.perf_counter() - t))
             print(f"round {r + 1}, {c:>21}: {runs[c][-1]:.2f} img/s", flush=True)
-    res = {c: dict(best_img_per_s=round(max(v), 3), median_img_per_s=round(median(v), 3),
-                   paired_ratio_median=round(median([s / i for s, i in zip(v, runs['in memory'])]), 3), runs=[round(s, 3) for s in v]) for c, v in runs.items()}
-    rows = '\n'.join(f"| {c} | {v['best_img_per_s']:.2f} | {v['median_img_per_s']:.2f} | {v['paired_ratio_median']:.2f} |" for c, v in res.items())
-    save('fast_streaming', res, f"| `fast` preset, 256², batch 8 | best img/s | median img/s | median ratio to in-memory in the same round ({a.rounds} rounds) |\n|---|---|---|---|\n" + rows)
+    save('fast_streaming', *rounds_table(runs, 'in memory', '`fast` preset, 256², batch 8', 'in-memory'))
 
 if __name__ == '__main__': main()
