@@ -1,5 +1,6 @@
 "Shared helpers for the benchmark scripts: machine description and result files."
 import datetime, json, os, sys
+from statistics import median
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / 'results'
@@ -10,11 +11,6 @@ def machine() -> str:
     from needle_nbdev.train import machine_info
     mem = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30
     return f"{machine_info()}, {mem:.0f} GiB RAM, Python {platform.python_version()}"
-
-def median(v) -> float:
-    "Median of a non-empty sequence of numbers."
-    v = sorted(v); h = len(v) // 2
-    return float(v[h]) if len(v) % 2 else float((v[h - 1] + v[h]) / 2)
 
 def rounds_table(runs:dict, ref:str, title:str, ref_label:str|None=None) -> tuple:
     "Summarize alternating rounds {config: [img/s per round]}: best, median, and median ratio to config ref in the same round; (results, markdown table)."

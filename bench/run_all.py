@@ -4,7 +4,8 @@
 
 1. training throughput (img/s) per preset: streaming from disk with on-the-fly augmentation vs everything
    preloaded in memory and `model.fit` on arrays (the notebooks' style); same model, same batch, in alternating
-   rounds in one process (median of the per-round ratios: this machine's speed drifts by tens of percent);
+   rounds in one process (the ratio of the best measurements and the median per-round ratio: this machine
+   runs in spells of different speed);
 2. inference throughput at 512² (img/s, MP/s) and achieved FLOP/s against this machine's float32 matmul rate;
 3. overlap-tile prediction of a 4096×4096 image vs a naive loop predicting one tile at a time: speed and peak RSS;
 4. accuracy vs speed of the `fast` preset against `needle_unet` on the same held-out synthetic frames
@@ -35,7 +36,8 @@ def part1(sizes, presets=('needle', 'isbi', 'fast'), rounds=3):
             steps = 2 if isbi else 6 if preset == 'fast' else 4         # images per measurement: steps * batch (at most the 48 frames)
             code = f"""
 import os, time, tempfile, numpy as np
-from _common import median
+from statistics import median
+from needle_nbdev.train import _onednn
 from needle_nbdev.data import write_synth_dataset, pair_files, make_dataset, load_pair, CROP
 from needle_nbdev.augment import Augment
 from needle_nbdev.unet import PRESETS
@@ -56,7 +58,7 @@ st, me = [], []
 for r in range(rounds):                                                # adjacent pairs, alternating order: this machine drifts
     if r % 2: me.append(mem()); st.append(stream())
     else: st.append(stream()); me.append(mem())
-RESULT = dict(batch=bs, onednn=os.environ['TF_ENABLE_ONEDNN_OPTS'] == '1', rounds=rounds, streaming_img_s=round(median(st), 3), in_memory_img_s=round(median(me), 3),
+RESULT = dict(batch=bs, onednn=_onednn(), rounds=rounds, streaming_img_s=round(median(st), 3), in_memory_img_s=round(median(me), 3),
               ratio=round(median([a / b for a, b in zip(st, me)]), 3), streaming_runs=[round(v, 3) for v in st], in_memory_runs=[round(v, 3) for v in me])
 """
             out[f'{preset}@{size}'] = r = _child(code, {'TF_ENABLE_ONEDNN_OPTS': '0'} if isbi else None); print('part 1', preset, size, r, flush=True)
@@ -145,10 +147,10 @@ RESULT = dict(frames={n})
 
 def _table1(r):
     "Part 1: best of the rounds per side (the machine's slow spells only ever lower a measurement), their ratio, and the median per-round ratio."
-    best = lambda v, k: max(v.get(f'{k}_runs', [v[f'{k}_img_s']]))
+    best = lambda v, k: max(v[f'{k}_runs'])
     return "\n".join(["### 1. Training throughput (img/s): streaming + `Augment.needle()` vs in-memory arrays, same model and batch, alternating rounds", "",
         "| preset@size | batch | oneDNN | rounds | streaming, best | in memory, best | ratio of bests | median ratio within a round |", "|---|---|---|---|---|---|---|---|"] +
-        [f"| {k} | {v['batch']} | {'on' if v['onednn'] else 'off'} | {v.get('rounds', 1)} | {best(v, 'streaming'):.3g} | {best(v, 'in_memory'):.3g} | "
+        [f"| {k} | {v['batch']} | {'on' if v['onednn'] else 'off'} | {v['rounds']} | {best(v, 'streaming'):.3g} | {best(v, 'in_memory'):.3g} | "
          f"{best(v, 'streaming') / best(v, 'in_memory'):.2f} | {v['ratio']:.2f} |" for k, v in r.items()])
 
 def _table2(r):
