@@ -156,15 +156,18 @@ def write_stack(path, # .tif file to write
 # %% ../nbs/00_data.ipynb #1b9ad0e9
 _ISBI_FILES = ('train-volume.tif', 'train-labels.tif', 'test-volume.tif')
 
-def isbi_root(root=None # a folder to check first; else $NEEDLE_ISBI, then ../shared/data/isbi2012 upwards
+def isbi_root(root=None, # a folder to check first; else $NEEDLE_ISBI, then ../shared/data/isbi2012 upwards
+              required:bool|None=None # raise when absent (default: when $CI is set, so CI never skips)
              ) -> Path|None: # the folder holding the ISBI 2012 stacks, or None
-    "Find the ISBI 2012 folder, or return None when it is absent."
+    "Find the ISBI 2012 folder; None when it is absent (FileNotFoundError if `required`)."
     cands = [root] if root else []
     if os.environ.get('NEEDLE_ISBI'): cands.append(os.environ['NEEDLE_ISBI'])
     here = Path.cwd().resolve()
     cands += [d/'shared'/'data'/'isbi2012' for d in [here, *here.parents][:4]]
     for c in cands:
         if c and all((Path(c)/f).is_file() for f in _ISBI_FILES[:2]): return Path(c)
+    if required or (required is None and os.environ.get('CI', '').lower() in ('1', 'true', 'yes')):
+        raise FileNotFoundError(f"ISBI 2012 stacks not found in {', '.join(map(str, filter(None, cands)))}")
     return None
 
 def load_isbi(root # folder with train-volume.tif, train-labels.tif and (optional) test-volume.tif

@@ -4,15 +4,17 @@
 
 # %% ../nbs/02_metrics.ipynb #7aa0418a
 from __future__ import annotations
+import math
 import numpy as np
 import keras
 from keras import ops
 from scipy import ndimage
+from skimage.segmentation import watershed
 
 # %% auto #0
-__all__ = ['iou', 'dice', 'keras_iou', 'keras_dice', 'iou_coef', 'iou_loss', 'bce_loss', 'dice_bce_loss', 'iou_bce_loss',
-           'focal_loss', 'unet_weight_map', 'weighted_bce', 'WeightedBCE', 'rand_error', 'info_error', 'pixel_error',
-           'tip_error', 'angle_error', 'detection_scores']
+__all__ = ['CHALLENGE_THRESHOLDS', 'iou', 'dice', 'keras_iou', 'keras_dice', 'iou_coef', 'iou_loss', 'bce_loss', 'dice_bce_loss',
+           'iou_bce_loss', 'focal_loss', 'unet_weight_map', 'weighted_bce', 'WeightedBCE', 'challenge_segments',
+           'rand_error', 'info_error', 'pixel_error', 'tip_error', 'angle_error', 'detection_scores']
 
 # %% ../nbs/02_metrics.ipynb #5825fe2f
 def _as_batch(a) -> np.ndarray:
@@ -153,19 +155,22 @@ class WeightedBCE(keras.losses.Loss):
     "BCE weighted per pixel, for targets packed as [..., (mask, weight)] in the last axis."
     def __init__(self, name='weighted_bce', **kwargs): super().__init__(name=name, **kwargs)
     def call(self, y_true, y_pred):
+        if y_true.shape[-1] not in (None, 2):
+            raise ValueError(f"weighted_bce needs targets packed as (mask, weight), got {y_true.shape[-1]} "
+                             "channel(s); train with loss='weighted_bce' so the pipeline adds the weights")
         y_true = ops.cast(y_true, 'float32')
         return weighted_bce(y_true[..., :1], y_pred, y_true[..., 1:2])
 
 # %% ../nbs/02_metrics.ipynb #20afafd4
 def _contingency(gt, pred):
-    "Counts n_ij of (pred, gt) label pairs over gt-foreground pixels; pred label 0 = singleton boundary pixels."
+    "Counts n_ij of (pred, gt) label pairs over gt-foreground pixels; pred label 0 = singleton pixels."
     fg = gt > 0
     g, p = gt[fg].astype(np.int64), pred[fg].astype(np.int64)
-    single = p == 0
-    p = np.where(single, p.max(initial=0) + 1 + np.arange(p.size), p)        # each boundary pixel its own segment
+    p = np.where(p == 0, p.max(initial=0) + 1 + np.arange(p.size), p)   # boundary: one segment each
     _, pi = np.unique(p, return_inverse=True); _, gi = np.unique(g, return_inverse=True)
-    pairs, n = np.unique(pi * (gi.max(initial=0) + 1) + gi, return_counts=True)
-    return n.astype(np.float64), pi, gi, pairs // (gi.max(initial=0) + 1), pairs % (gi.max(initial=0) + 1)
+    k = gi.max(initial=0) + 1
+    pairs, n = np.unique(pi * k + gi, return_counts=True)
+    return n.astype(np.float64), pi, gi, pairs // k, pairs % k
 
 def _rand_scores(gt, pred, pairs:bool=False):
     "(split, merge) Rand scores; `pairs=True` counts pixel pairs like scikit-image."
@@ -175,63 +180,89 @@ def _rand_scores(gt, pred, pairs:bool=False):
     sp, ss, st = (n ** 2).sum() - N, (s ** 2).sum() - N, (t ** 2).sum() - N
     return (sp / st if st else 1.0), (sp / ss if ss else 1.0)
 
+
+# %% ../nbs/02_metrics.ipynb #490f3692
+def _entropy(q:np.ndarray) -> float:
+    "Entropy (nats) of a distribution, summed exactly: equal distributions give equal entropies."
+    q = q[q > 0]
+    return -math.fsum(q * np.log(q))
+
 def _info_scores(gt, pred):
-    "(split, merge) information scores I/H(S), I/H(T) over gt foreground."
-    n, pi, gi, ii, jj = _contingency(gt, pred)
-    P = n / n.sum(); s = np.bincount(ii, P); t = np.bincount(jj, P)
-    H = lambda q: -np.sum(q[q > 0] * np.log(q[q > 0]))
-    I = np.sum(P * np.log(P / (s[ii] * t[jj])))
-    hs, ht = H(s), H(t)
-    return (I / hs if hs > 0 else 1.0), (I / ht if ht > 0 else 1.0)
+    "(split, merge) scores I/H(S) and I/H(T) on gt foreground; 0 where that entropy is 0, as Fiji does."
+    n, _, _, ii, jj = _contingency(gt, pred)
+    P = n / n.sum()
+    hs, ht = _entropy(np.bincount(ii, P)), _entropy(np.bincount(jj, P))
+    I = hs + ht - _entropy(P)
+    return (I / hs if hs > 0 else 0.0), (I / ht if ht > 0 else 0.0)
 
 def _fscore(split, merge, alpha=0.5):
     "Weighted harmonic mean of split and merge scores."
     return 0.0 if split == 0 or merge == 0 else 1.0 / (alpha / split + (1 - alpha) / merge)
 
-# %% ../nbs/02_metrics.ipynb #36736960
-def _segments(prob2d, t, thin:bool=True):
-    "Label predicted cells: membranes = prob > t, thinned; cells = 4-connected components of the rest."
-    from skimage.morphology import thin as _thin
-    memb = prob2d > t
-    if thin and memb.any() and not memb.all(): memb = _thin(memb)
-    lab, _ = ndimage.label(~memb)
-    return lab
 
-def _membrane_maps(prob, labels, cell_prob):
-    "Validate and return (membrane probability N×H×W in [0,1], labels N×H×W)."
+# %% ../nbs/02_metrics.ipynb #36736960
+def _java_steps(lo:float=0.0, hi:float=1.0, step:float=0.1) -> tuple:
+    "Thresholds as Fiji's loop `for (th = lo; th <= hi; th += step)` makes them."
+    out, t = [], lo
+    while t <= hi: out.append(t); t += step
+    return tuple(out)
+
+CHALLENGE_THRESHOLDS = _java_steps()   # 0.0, 0.1, …, 0.9 and 0.9999999999999999: 11 thresholds
+
+
+# %% ../nbs/02_metrics.ipynb #4314d840
+def challenge_segments(cell_prob, # H×W cell probability (high = cell), in [0, 1]
+                       t:float # threshold: cells are the pixels with probability > t
+                      ) -> np.ndarray: # int32 labels; 0 = boundary pixels (one segment each)
+    "The challenge's segmentation at `t`: 4-connected cells, membranes flooded from them (4-connected)."
+    cells = np.asarray(cell_prob) > t
+    markers, n = ndimage.label(cells)                          # SciPy's 2-D default: 4-connectivity
+    if n == 0: return markers
+    return watershed((~cells).astype(np.uint8), markers, connectivity=1, watershed_line=True)
+
+
+# %% ../nbs/02_metrics.ipynb #69caed9e
+def _cell_maps(prob, labels, cell_prob:bool):
+    "Validate; return (cell probability N×H×W in [0, 1], labels N×H×W)."
     prob, labels = np.asarray(prob, np.float64), np.asarray(labels)
     if prob.ndim == 2: prob, labels = prob[None], labels[None]
     if prob.shape != labels.shape: raise ValueError(f"prob {prob.shape} and labels {labels.shape} differ in shape")
     if prob.max() > 1: prob = prob / 255.0
-    return (1 - prob if cell_prob else prob), labels
+    return (prob if cell_prob else 1 - prob), labels
 
-def _challenge_score(prob, labels, score_fn, cell_prob, thresholds, thin):
-    "1 − best over thresholds of the slice-averaged F-score of `score_fn`."
-    prob, labels = _membrane_maps(prob, labels, cell_prob)
+def _challenge_score(prob, labels, score_fn, cell_prob, thresholds) -> float:
+    "1 − best over thresholds of the slice-averaged F-score (α = 0.5) of `score_fn`."
+    cells, labels = _cell_maps(prob, labels, cell_prob)
     gts = [ndimage.label(l > 0)[0] for l in labels]
-    per_t = [np.mean([_fscore(*score_fn(g, _segments(p, t, thin))) for g, p in zip(gts, prob)]) for t in thresholds]
+    per_t = [np.mean([_fscore(*score_fn(g, challenge_segments(c, t))) for g, c in zip(gts, cells)])
+             for t in thresholds]
     return float(1 - max(per_t))
 
-# %% ../nbs/02_metrics.ipynb #69caed9e
-_THRESH = tuple(np.round(np.arange(0, 1, 0.1), 1))
 
-def rand_error(prob, # membrane probability map(s), H×W or N×H×W, in [0,1] (or 0..255)
-               labels, # ground truth, same shape: 255 (or >0) = cell, 0 = membrane
-               cell_prob:bool=False, # `prob` is cell probability (U-Net output on ISBI labels): invert it
-               thresholds=_THRESH, # thresholds tried; the best one is used
-               thin:bool=True # thin predicted membranes first, as the challenge script does
+# %% ../nbs/02_metrics.ipynb #344c8e13
+def rand_error(prob, # membrane probability map(s), H×W or N×H×W, in [0, 1] (or 0..255)
+               labels, # ground truth, same shape: 255 (or > 0) = cell, 0 = membrane
+               cell_prob:bool=False, # `prob` is cell probability (a U-Net trained on ISBI labels)
+               thresholds=CHALLENGE_THRESHOLDS # thresholds tried; the best one counts
               ) -> float:
     "ISBI 2012 foreground-restricted Rand error, 1 − V_rand (α = 0.5), best over thresholds."
-    return _challenge_score(prob, labels, _rand_scores, cell_prob, thresholds, thin)
+    return _challenge_score(prob, labels, _rand_scores, cell_prob, thresholds)
 
-def info_error(prob, labels, cell_prob:bool=False, thresholds=_THRESH, thin:bool=True) -> float:
+def info_error(prob, labels, cell_prob:bool=False, thresholds=CHALLENGE_THRESHOLDS) -> float:
     "ISBI 2012 information error, 1 − V_info (α = 0.5), best over thresholds."
-    return _challenge_score(prob, labels, _info_scores, cell_prob, thresholds, thin)
+    return _challenge_score(prob, labels, _info_scores, cell_prob, thresholds)
 
-def pixel_error(prob, labels, cell_prob:bool=False, thresholds=_THRESH) -> float:
-    "1 − best F-score of cell pixels (label > 0) over thresholds, averaged per slice."
-    prob, labels = _membrane_maps(prob, labels, cell_prob)
-    return float(1 - max(np.mean([dice(l > 0, p <= t) for l, p in zip(labels, prob)]) for t in thresholds))
+
+# %% ../nbs/02_metrics.ipynb #abc03ac6
+def pixel_error(prob, labels, cell_prob:bool=False, thresholds=CHALLENGE_THRESHOLDS) -> float:
+    "ISBI 2012 pixel error: 1 − best F-score of cell pixels, counts pooled over all slices."
+    cells, labels = _cell_maps(prob, labels, cell_prob)
+    truth = labels > 0
+    def f1(t):
+        p = cells > t; tp = np.sum(p & truth)
+        return 2 * tp / max(2 * tp + np.sum(p & ~truth) + np.sum(~p & truth), 1)
+    return float(1 - max(f1(t) for t in thresholds))
+
 
 # %% ../nbs/02_metrics.ipynb #4cd136f9
 def _pt(p):

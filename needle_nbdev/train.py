@@ -18,7 +18,7 @@ import needle_nbdev
 
 # %% auto #0
 __all__ = ['LOSSES', 'AUGMENTS', 'CONFIG_VERSION', 'DEFAULTS', 'machine_info', 'onednn_note', 'mask_iou', 'mask_dice',
-           'read_config', 'train', 'needle_train']
+           'with_weights', 'read_config', 'Diverged', 'train', 'needle_train']
 
 # %% ../nbs/04_train.ipynb #2f9d4884
 def _onednn() -> bool|None:
@@ -68,13 +68,18 @@ def mask_dice(y_true, y_pred):
     "Dice on the first target channel (the mask)."
     return keras_dice(y_true[..., :1], y_pred)
 
-def _with_weights(ds, w0=10.0, sigma=5.0):
-    "Append the U-Net weight map of each mask as a second target channel."
-    def wmap(m): return unet_weight_map(m[..., 0], w0, sigma)[..., None]
+
+# %% ../nbs/04_train.ipynb #6ac24738
+def with_weights(ds, # batched tf.data of (image, mask B×H×W×1), after augmentation
+                 w0:float=10.0, # border weight
+                 sigma:float=5.0 # border width, in input pixels
+                ):
+    "Append each augmented mask's U-Net weight map as a second target channel (for `weighted_bce`)."
+    def wmap(m): return np.stack([unet_weight_map(k[..., 0], w0, sigma) for k in m])[..., None]
     def f(x, y):
         w = tf.numpy_function(wmap, [y], tf.float32, stateful=False)
-        return x, tf.concat([y, tf.ensure_shape(w, y.shape)], -1)
-    return ds.map(f, num_parallel_calls=tf.data.AUTOTUNE)
+        return x, tf.concat([y, tf.reshape(w, tf.shape(y))], -1)
+    return ds.map(f, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
 # %% ../nbs/04_train.ipynb #3d6557c4
 def _slices(spec, n:int) -> list[int]:
@@ -325,6 +330,22 @@ class _Interrupt(keras.callbacks.Callback):
         if self.sig is not None: raise KeyboardInterrupt(signal.Signals(self.sig).name)
     on_train_batch_end = on_test_batch_end = on_epoch_begin = _check
 
+# %% ../nbs/04_train.ipynb #38369fb2
+class Diverged(ValueError):
+    "Training produced a NaN or Inf loss."
+
+class _NonFinite(keras.callbacks.Callback):
+    "Raise `Diverged` at the first non-finite training loss (per batch) or validation loss (per epoch)."
+    def __init__(self, lr:float): super().__init__(); self.lr, self.epoch = lr, 0
+    def on_epoch_begin(self, epoch, logs=None): self.epoch = epoch
+    def _check(self, key, v, where):
+        if v is not None and not np.isfinite(float(v)):
+            raise Diverged(f"training diverged: {key} became {float(v)} at epoch {self.epoch + 1}{where}; "
+                           f"the learning rate ({self.lr:g}) is likely too high (lower --lr), or the data hold NaN/Inf")
+    def on_train_batch_end(self, batch, logs=None): self._check('the loss', (logs or {}).get('loss'), f", batch {batch + 1}")
+    def on_epoch_end(self, epoch, logs=None): self._check('the validation loss', (logs or {}).get('val_loss'), '')
+
+
 # %% ../nbs/04_train.ipynb #6719d1aa
 def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
     "model.fit with the run's callbacks; SIGTERM and Ctrl-C stop it after the current batch."
@@ -335,7 +356,7 @@ def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
     old = {s: signal.signal(s, stop.handler) for s in sigs} if main else {}
     try:
         return model.fit(train_ds, validation_data=val_ds, shuffle=False, epochs=cfg['epochs'], initial_epoch=start, steps_per_epoch=cfg.get('steps_per_epoch'), verbose=1 if verbose and sys.stdout.isatty() else 0,
-                         callbacks=[stop] + _callbacks(run, cfg, start, best, verbose))
+                         callbacks=[stop, _NonFinite(cfg['lr'])] + _callbacks(run, cfg, start, best, verbose))
     finally:
         for s, h in old.items(): signal.signal(s, h)
 
@@ -354,6 +375,7 @@ def train(images=None, # folder of training images (or None with `isbi`)
     cfg, images, masks, isbi, start = _prepare(images, masks, out, isbi, force, resume, kwargs)
     keras.utils.set_random_seed(cfg['seed'] + start)
     train_ds, val_ds, summary = _sources(images, masks, isbi, cfg)                      # data errors surface before any write
+    if cfg['loss'] == 'weighted_bce': train_ds, val_ds = with_weights(train_ds), with_weights(val_ds)
     if not resume:
         if out.exists(): shutil.rmtree(out)
         out.mkdir(parents=True)
@@ -368,7 +390,10 @@ def train(images=None, # folder of training images (or None with `isbi`)
             model.jit_compile = bool(cfg.get('xla'))                                  # not saved with the model
             if verbose and (note := onednn_note(model.name)): print(note, file=sys.stderr, flush=True)
             if verbose: print(f"{'resuming' if resume else 'training'} {model.name} ({model.count_params():,} params) into {out} from epoch {start + 1}/{cfg['epochs']}", flush=True)
-            hist = _fit(model, out, cfg, train_ds, val_ds, start, verbose)
+            _fit(model, out, cfg, train_ds, val_ds, start, verbose)
+    except Diverged as e:
+        cfg.update(status='diverged', error=str(e), elapsed_s=round(time.time() - t0, 1)); _write_json(out / 'config.json', cfg)
+        raise Diverged(f"{out}: {e} (the run stays INCOMPLETE)") from None
     except KeyboardInterrupt:
         cfg.update(status='interrupted', elapsed_s=round(time.time() - t0, 1)); _write_json(out / 'config.json', cfg)
         if verbose: print(f"interrupted: {out} is incomplete; resume with: needle_train --resume {out}", file=sys.stderr, flush=True)
@@ -376,6 +401,8 @@ def train(images=None, # folder of training images (or None with `isbi`)
     finally:
         keras.mixed_precision.set_global_policy('float32')
     rows = _history_rows(out)
+    if not (out / 'model.keras').is_file():
+        raise ValueError(f"{out}: no epoch produced a finite validation loss, so there is no model.keras (the run stays INCOMPLETE)")
     cfg.update(status='complete', finished=datetime.datetime.now().isoformat(timespec='seconds'), elapsed_s=round(time.time() - t0, 1),
                epochs_run=len(rows), best_val_loss=min(float(r['val_loss']) for r in rows), final=rows[-1])
     _plot_history(out); _write_json(out / 'config.json', cfg)
