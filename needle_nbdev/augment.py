@@ -5,7 +5,6 @@
 # %% ../nbs/01_augment.ipynb #a6bf2485
 from __future__ import annotations
 import math
-import numpy as np
 import tensorflow as tf
 
 # %% auto #0

@@ -4,9 +4,8 @@
 
 # %% ../nbs/06_demo.ipynb #98c523b9
 from __future__ import annotations
-import os, sys, csv, json, time, shutil
+import csv, json, time, shutil
 from pathlib import Path
-import numpy as np, cv2
 from fastcore.script import call_parse
 from .data import write_synth_dataset, pair_files, read_poses, read_image, read_mask, CROP, run_cli, atomic_write, _POSE_COLS, _pose_row
 from .train import train, read_config, machine_info

@@ -4,12 +4,12 @@
 
 # %% ../nbs/05_predict.ipynb #743d609a
 from __future__ import annotations
-import os, sys, csv, math, json, shutil
+import sys, csv, math, json
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, cv2
 from fastcore.script import call_parse
-from .data import (read_image, read_mask, read_stack, write_stack, pair_files, atomic_write, run_cli, read_poses,
+from .data import (read_stack, write_stack, pair_files, atomic_write, run_cli, read_poses,
                                _imread, _prep_image, _prep_mask, _IMG_EXTS, _staged_dir, _pose_row, _POSE_COLS)
 
 # %% auto #0

@@ -8,8 +8,8 @@ import csv, math
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, cv2
-from .data import CROP, atomic_write, _imread, _staged_dir, _IMG_EXTS, _phantom, _bbox, _needle_coords, _draw_needle, _tissue, _finish
-from .predict import NeedlePose, localize_needle, load_run, predict, save_masks
+from .data import CROP, atomic_write, _staged_dir, _IMG_EXTS, _phantom, _bbox, _needle_coords, _draw_needle, _tissue, _finish
+from .predict import localize_needle, load_run, predict, save_masks
 
 # %% auto #0
 __all__ = ['stereo_rig', 'project', 'projection_matrices', 'save_calib', 'load_calib', 'synth_stereo_pair', 'fundamental_matrix',

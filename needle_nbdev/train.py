@@ -18,7 +18,7 @@ import needle_nbdev
 
 # %% auto #0
 __all__ = ['LOSSES', 'AUGMENTS', 'CONFIG_VERSION', 'DEFAULTS', 'machine_info', 'onednn_note', 'mask_iou', 'mask_dice',
-           'with_weights', 'read_config', 'Diverged', 'train', 'needle_train']
+           'with_weights', 'read_config', 'plot_history', 'Diverged', 'train', 'needle_train']
 
 # %% ../nbs/04_train.ipynb #2f9d4884
 def _onednn() -> bool|None:
@@ -152,12 +152,14 @@ def read_config(run) -> dict:
         raise ValueError(f"{p}: config_version {cfg.get('config_version')!r} is not supported (expected {CONFIG_VERSION}); retrain or upgrade needle_nbdev")
     return cfg
 
-def _plot_history(run:Path):
-    "Draw loss_curve.png from history.csv."
+def plot_history(run # a run directory with history.csv
+                ) -> Path|None: # the loss_curve.png written (None if there is no epoch yet)
+    "Draw the run's training and validation loss curves into RUN/loss_curve.png."
+    run = Path(run)
     import csv
     from matplotlib.figure import Figure                 # no pyplot: never touches the user's backend
     with open(run / 'history.csv', newline='') as f: rows = list(csv.DictReader(f))
-    if not rows: return
+    if not rows: return None
     ep = [int(r['epoch']) + 1 for r in rows]
     fig = Figure(figsize=(5, 3.2), dpi=90); ax = fig.subplots()
     for k, st in [('loss', 'r-'), ('val_loss', 'bo-')]:
@@ -165,6 +167,7 @@ def _plot_history(run:Path):
     ax.set_xlabel('epoch'); ax.set_ylabel('loss'); ax.set_title(f'{run.name}: training and validation loss', fontsize=9); ax.legend()
     fig.tight_layout()
     with atomic_write(run / 'loss_curve.png') as t: fig.savefig(t, format='png')
+    return run / 'loss_curve.png'
 
 # %% ../nbs/04_train.ipynb #3dba8be4
 class _AtomicCheckpoint(keras.callbacks.Callback):
@@ -405,7 +408,7 @@ def train(images=None, # folder of training images (or None with `isbi`)
         raise ValueError(f"{out}: no epoch produced a finite validation loss, so there is no model.keras (the run stays INCOMPLETE)")
     cfg.update(status='complete', finished=datetime.datetime.now().isoformat(timespec='seconds'), elapsed_s=round(time.time() - t0, 1),
                epochs_run=len(rows), best_val_loss=min(float(r['val_loss']) for r in rows), final=rows[-1])
-    _plot_history(out); _write_json(out / 'config.json', cfg)
+    plot_history(out); _write_json(out / 'config.json', cfg)
     (out / 'INCOMPLETE').unlink()
     return out
 

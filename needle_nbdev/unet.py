@@ -166,7 +166,7 @@ def unet_summary(model:keras.Model, show:bool=True) -> list[dict]:
     return rows
 
 # %% ../nbs/03_unet.ipynb #0608ca58
-from . import metrics as _metrics   # registers the custom losses and metrics for load_model
+from . import metrics as _metrics  # noqa: F401 (registers the custom losses and metrics for load_model)
 
 # %% ../nbs/03_unet.ipynb #66ff296d
 def _unet_levels(model:keras.Model) -> tuple[int, list]:
@@ -187,7 +187,8 @@ _COL = dict(conv='#1f6fb5', pool='#c0392b', up='#27ae60', copy='#8c8c8c', out='#
 
 def _box(ax, x, yc, w, h, c, face='#cfe2f3', gid='channels'):
     "One feature map: a box with its channel count on top; returns its right edge."
-    ax.add_patch(plt.Rectangle((x, yc - h / 2), w, h, fc=face, ec='#333333', lw=0.8))
+    from matplotlib.patches import Rectangle
+    ax.add_patch(Rectangle((x, yc - h / 2), w, h, fc=face, ec='#333333', lw=0.8))
     ax.text(x + w / 2, yc + h / 2 + 0.04, str(c), ha='center', va='bottom', fontsize=7, gid=gid)
     return x + w
 
