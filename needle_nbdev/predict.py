@@ -47,8 +47,8 @@ def _tta_ops(tta):
     raise ValueError(f"tta must be False, 'flip' or 'd4', got {tta!r}")
 
 def _model_batch(model, batch:np.ndarray, tta) -> np.ndarray:
-    "Model output for a batch, averaged over test-time augmentations."
-    outs = [inv(np.asarray(model(np.ascontiguousarray(fw(batch)), training=False))) for fw, inv in _tta_ops(tta)]
+    "Model output for a batch (Keras's compiled predict step), averaged over test-time augmentations."
+    outs = [inv(np.asarray(model.predict_on_batch(np.ascontiguousarray(fw(batch))))) for fw, inv in _tta_ops(tta)]
     return np.mean(outs, 0)[..., 0]
 
 # %% ../nbs/05_predict.ipynb #be63eda8
@@ -89,8 +89,11 @@ def predict_tiled(model, # Keras model mapping N×T×T×C to N×T×T×1 probabil
         cs = coords[i:i + batch_size]
         out = _model_batch(model, np.stack([padded[y:y + tile, x:x + tile] for y, x in cs]), tta)
         for (y, x), o in zip(cs, out): acc[y:y + tile, x:x + tile] += o * win; wsum[y:y + tile, x:x + tile] += win
+    del padded                                                                 # the input is done with
     (t, _), (l, _) = p['pad']
-    return acc[t:t + h, l:l + w] / wsum[t:t + h, l:l + w]                      # the padding may have zero weight; the image never does
+    res = acc[t:t + h, l:l + w]; res /= wsum[t:t + h, l:l + w]                # padding may have zero weight; the image never
+    del wsum
+    return np.ascontiguousarray(res)
 
 # %% ../nbs/05_predict.ipynb #17737bce
 def load_run(run, # run directory from `needle_train`

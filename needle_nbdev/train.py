@@ -28,9 +28,10 @@ def _onednn() -> bool|None:
     return bool(_pywrap_util_port.IsMklEnabled())
 
 # %% ../nbs/04_train.ipynb #29a4249c
-def _cpuinfo(field:str) -> str|None:
-    "The value of `field` (e.g. 'model name', 'flags') for the first CPU in /proc/cpuinfo, or None where there is none."
-    try: return next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.split(':', 1)[0].strip() == field), None)
+def _cpuinfo(field:str, path='/proc/cpuinfo') -> str|None:
+    "The value of `field` (e.g. 'model name', 'flags') for the first CPU in `path`, or None where there is none."
+    try:
+        with open(path) as f: return next((l.split(':', 1)[1].strip() for l in f if l.split(':', 1)[0].strip() == field), None)
     except OSError: return None
 
 # %% ../nbs/04_train.ipynb #af2b509e
