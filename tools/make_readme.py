@@ -1,7 +1,8 @@
 """Generate README.md from nbs/index.ipynb without Quarto (which nbdev_readme needs).
 
 Markdown cells are copied, visible code cells become ```python blocks with their text outputs.
-Cells tagged remove-cell (nbdev `#| hide`) are left out. `--check` fails if README.md is stale."""
+Cells tagged remove-cell (nbdev `#| hide`) are left out. A Markdown output (`IPython.display.Markdown`,
+as the cells that render measured numbers from results files print them) is copied as Markdown. `--check` fails if README.md is stale."""
 import sys, json, re, base64
 from pathlib import Path
 
@@ -23,6 +24,8 @@ def render(nb_path=ROOT/'nbs'/'index.ipynb', images=None) -> str:
         code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|'))
         if 'remove-input' not in tags: out += ['```python', code, '```', '']
         for o in c.get('outputs', []):          # figures: written next to the README, linked from it
+            md = o.get('data', {}).get('text/markdown')
+            if md: out += [''.join(md), '']; continue
             png = o.get('data', {}).get('image/png')
             if png:
                 name = f'images/readme_{len(images) + 1}.png'
@@ -30,7 +33,7 @@ def render(nb_path=ROOT/'nbs'/'index.ipynb', images=None) -> str:
                 out += [f'![figure {len(images)} of nbs/index.ipynb]({name})', '']
         text = ''.join(''.join(o.get('text', '')) if o['output_type'] == 'stream'
                        else ''.join(o.get('data', {}).get('text/plain', '')) for o in c.get('outputs', [])
-                       if o['output_type'] in ('stream', 'execute_result'))
+                       if o['output_type'] in ('stream', 'execute_result') and 'text/markdown' not in o.get('data', {}))
         if text.strip(): out += ['```text', text.rstrip(), '```', '']
     return '\n'.join(out).rstrip() + '\n'
 
