@@ -93,7 +93,7 @@ m = fast_unet(({tile}, {tile}, 1)); img = np.random.default_rng(0).random(({n}, 
     tiled = common + f"""
 from needle_nbdev.predict import predict_tiled
 predict_tiled(m, img[:{tile}, :{tile}])
-t = time.perf_counter(); out = predict_tiled(m, img, tile={tile}, overlap=64)   # default batch of tiles; dt = time.perf_counter() - t
+t = time.perf_counter(); out = predict_tiled(m, img, tile={tile}, overlap=64); dt = time.perf_counter() - t   # default batch of tiles
 RESULT = dict(seconds=round(dt, 2), shape=list(out.shape))
 """
     naive = common + f"""
