@@ -12,6 +12,7 @@ Results: bench/results/isbi_experiment.json and .md.
 """
 import argparse, json, os, subprocess, sys, time
 from pathlib import Path
+os.environ['TF_ENABLE_ONEDNN_OPTS'] = '0'      # before needle_nbdev, so the machine line says what the runs used
 from _common import save
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +27,7 @@ CONFIGS = {  # name: (what it is, needle_train options)
     'half_wbce': ("half-width U-Net (32-512, 4 pools) + BN, border-weighted BCE, batch 4",
                   ['--filters', '32,64,128,256,512', '--batch_norm', '--loss', 'weighted_bce', '--batch_size', '4']),
 }
-ENV = dict(os.environ, TF_ENABLE_ONEDNN_OPTS='0', TF_CPP_MIN_LOG_LEVEL='3', PYTHONUNBUFFERED='1')
+ENV = dict(os.environ, TF_ENABLE_ONEDNN_OPTS='0', TF_CPP_MIN_LOG_LEVEL='3', PYTHONUNBUFFERED='1')   # as onednn_note advises
 
 def _finished(run:Path) -> bool: return (run / 'config.json').is_file() and not (run / 'INCOMPLETE').exists()
 
