@@ -180,7 +180,6 @@ def _rand_scores(gt, pred, pairs:bool=False):
     sp, ss, st = (n ** 2).sum() - N, (s ** 2).sum() - N, (t ** 2).sum() - N
     return (sp / st if st else 1.0), (sp / ss if ss else 1.0)
 
-
 # %% ../nbs/02_metrics.ipynb #490f3692
 def _entropy(q:np.ndarray) -> float:
     "Entropy (nats) of a distribution, summed exactly: equal distributions give equal entropies."
@@ -199,7 +198,6 @@ def _fscore(split, merge, alpha=0.5):
     "Weighted harmonic mean of split and merge scores."
     return 0.0 if split == 0 or merge == 0 else 1.0 / (alpha / split + (1 - alpha) / merge)
 
-
 # %% ../nbs/02_metrics.ipynb #36736960
 def _java_steps(lo:float=0.0, hi:float=1.0, step:float=0.1) -> tuple:
     "Thresholds as Fiji's loop `for (th = lo; th <= hi; th += step)` makes them."
@@ -208,7 +206,6 @@ def _java_steps(lo:float=0.0, hi:float=1.0, step:float=0.1) -> tuple:
     return tuple(out)
 
 CHALLENGE_THRESHOLDS = _java_steps()   # 0.0, 0.1, …, 0.9 and 0.9999999999999999: 11 thresholds
-
 
 # %% ../nbs/02_metrics.ipynb #4314d840
 def challenge_segments(cell_prob, # H×W cell probability (high = cell), in [0, 1]
@@ -219,7 +216,6 @@ def challenge_segments(cell_prob, # H×W cell probability (high = cell), in [0, 
     markers, n = ndimage.label(cells)                          # SciPy's 2-D default: 4-connectivity
     if n == 0: return markers
     return watershed((~cells).astype(np.uint8), markers, connectivity=1, watershed_line=True)
-
 
 # %% ../nbs/02_metrics.ipynb #69caed9e
 def _cell_maps(prob, labels, cell_prob:bool):
@@ -238,7 +234,6 @@ def _challenge_score(prob, labels, score_fn, cell_prob, thresholds) -> float:
              for t in thresholds]
     return float(1 - max(per_t))
 
-
 # %% ../nbs/02_metrics.ipynb #344c8e13
 def rand_error(prob, # membrane probability map(s), H×W or N×H×W, in [0, 1] (or 0..255)
                labels, # ground truth, same shape: 255 (or > 0) = cell, 0 = membrane
@@ -252,7 +247,6 @@ def info_error(prob, labels, cell_prob:bool=False, thresholds=CHALLENGE_THRESHOL
     "ISBI 2012 information error, 1 − V_info (α = 0.5), best over thresholds."
     return _challenge_score(prob, labels, _info_scores, cell_prob, thresholds)
 
-
 # %% ../nbs/02_metrics.ipynb #abc03ac6
 def pixel_error(prob, labels, cell_prob:bool=False, thresholds=CHALLENGE_THRESHOLDS) -> float:
     "ISBI 2012 pixel error: 1 − best F-score of cell pixels, counts pooled over all slices."
@@ -262,7 +256,6 @@ def pixel_error(prob, labels, cell_prob:bool=False, thresholds=CHALLENGE_THRESHO
         p = cells > t; tp = np.sum(p & truth)
         return 2 * tp / max(2 * tp + np.sum(p & ~truth) + np.sum(~p & truth), 1)
     return float(1 - max(f1(t) for t in thresholds))
-
 
 # %% ../nbs/02_metrics.ipynb #4cd136f9
 def _pt(p):

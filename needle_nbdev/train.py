@@ -69,7 +69,6 @@ def mask_dice(y_true, y_pred):
     "Dice on the first target channel (the mask)."
     return keras_dice(y_true[..., :1], y_pred)
 
-
 # %% ../nbs/04_train.ipynb #6ac24738
 def with_weights(ds, # batched tf.data of (image, mask B×H×W×1), after augmentation
                  w0:float=10.0, # border weight
@@ -348,7 +347,6 @@ class _NonFinite(keras.callbacks.Callback):
                            f"the learning rate ({self.lr:g}) is likely too high (lower --lr), or the data hold NaN/Inf")
     def on_train_batch_end(self, batch, logs=None): self._check('the loss', (logs or {}).get('loss'), f", batch {batch + 1}")
     def on_epoch_end(self, epoch, logs=None): self._check('the validation loss', (logs or {}).get('val_loss'), '')
-
 
 # %% ../nbs/04_train.ipynb #6719d1aa
 def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
