@@ -8,7 +8,7 @@ RESULTS = Path(__file__).resolve().parent / 'results'
 def machine() -> str:
     "The package's one-line machine description, plus memory and Python version."
     import platform
-    from needle_nbdev.train import machine_info
+    from needle_nbdev.runs import machine_info
     mem = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30
     return f"{machine_info()}, {mem:.0f} GiB RAM, Python {platform.python_version()}"
 

@@ -39,8 +39,8 @@ def _train(name:str, isbi:str, minutes:float):
 
 EVAL = """
 import json, sys
-from needle_nbdev.predict import evaluate, load_run
-from needle_nbdev.train import read_config
+from needle_nbdev.predict import evaluate
+from needle_nbdev.runs import load_run, read_config
 run, isbi = sys.argv[1], sys.argv[2]
 mc = load_run(run)
 cfg = read_config(run)

@@ -22,7 +22,7 @@ def _worker(steps:int):
     import time, numpy as np, keras
     from needle_nbdev.unet import PRESETS
     from needle_nbdev.metrics import iou_loss
-    from needle_nbdev.train import _onednn
+    from needle_nbdev.runs import _onednn
     rng, out = np.random.default_rng(0), {}
     for kind, preset, b, (h, w) in CASES:
         x = rng.random((b, h, w, 1), np.float32); y = (rng.random((b, h, w, 1)) > 0.9).astype(np.float32)

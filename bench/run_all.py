@@ -37,7 +37,7 @@ def part1(sizes, presets=('needle', 'isbi', 'fast'), rounds=3):
             code = f"""
 import os, time, tempfile, numpy as np
 from statistics import median
-from needle_nbdev.train import _onednn
+from needle_nbdev.runs import _onednn
 from needle_nbdev.data import write_synth_dataset, pair_files, make_dataset, load_pair, CROP
 from needle_nbdev.augment import Augment
 from needle_nbdev.unet import PRESETS
@@ -111,7 +111,8 @@ def part4():
     runs = HERE.parent / 'runs'
     code = f"""
 import os, time, numpy as np, tensorflow as tf
-from needle_nbdev.predict import evaluate, load_run
+from needle_nbdev.predict import evaluate
+from needle_nbdev.runs import load_run
 from needle_nbdev.unet import fast_unet, needle_unet
 res = {{}}
 for name, run in [('needle', {str(runs / 'needle_synth60')!r}), ('fast', {str(runs / 'needle_demo_out' / 'run')!r})]:

@@ -25,9 +25,10 @@ def main(out:Path):
     for m in mods: importlib.import_module(f'needle_nbdev.{m}')
     print(f"imported {len(mods)} modules from {Path(needle_nbdev.__file__).parent}")
     from needle_nbdev.unet import build_unet, draw_unet, plot_unet_graph, layered_unet
-    from needle_nbdev.data import show_grid, synth_needle_scene
-    from needle_nbdev.predict import draw_pose, localize_needle
-    from needle_nbdev.train import plot_history
+    from needle_nbdev.data import show_grid
+    from needle_nbdev.synth import synth_needle_scene
+    from needle_nbdev.localize import draw_pose, localize_needle
+    from needle_nbdev.runs import plot_history
     model = build_unet((32, 32, 1), (4, 8, 16))
     ax = draw_unet(model); ax.figure.savefig(out / 'draw_unet.png'); _check(out / 'draw_unet.png', 'draw_unet')
     _check(plot_unet_graph(model, out / 'graph.png'), 'plot_unet_graph')
