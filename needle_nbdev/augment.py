@@ -15,6 +15,7 @@ def _seeds(seed, n:int):
     "Split a (2,) seed into `n` independent (2,) seeds."
     return tf.unstack(tf.random.experimental.stateless_split(tf.cast(seed, tf.int64), num=n))
 
+# %% ../nbs/01_augment.ipynb #88d172c8
 def _u(seed, lo=0.0, hi=1.0, shape=()):
     "Stateless uniform draw in [lo, hi)."
     return tf.random.stateless_uniform(shape, seed=seed, minval=lo, maxval=hi)
@@ -26,6 +27,7 @@ def _flip(z, seed):
     z = tf.where(tf.equal(k, 0) | tf.equal(k, 2), tf.reverse(z, [0]), z)
     return tf.where(tf.equal(k, 1) | tf.equal(k, 2), tf.reverse(z, [1]), z)
 
+# %% ../nbs/01_augment.ipynb #523219cb
 def _rot90(z, seed):
     "Rotate by a random multiple of 90° (square inputs)."
     k = tf.random.stateless_uniform((), seed=seed, maxval=4, dtype=tf.int32)
@@ -50,11 +52,13 @@ def _gauss_matrix(n, sigma):
     i = tf.range(n, dtype=tf.float32); r = tf.range(1 - n, n, dtype=tf.float32)
     return tf.exp(-(i[:, None] - i[None, :]) ** 2 / (2 * sigma ** 2)) / tf.reduce_sum(tf.exp(-r ** 2 / (2 * sigma ** 2)))
 
+# %% ../nbs/01_augment.ipynb #79dbdd06
 def _blur2d(f, sigma):
     "Separable Gaussian blur of an H×W×C tensor as two matrix products (zero padding, like scipy's mode='constant')."
     f = tf.einsum('ij,jwc->iwc', _gauss_matrix(tf.shape(f)[0], sigma), f)
     return tf.einsum('hjc,jk->hkc', f, _gauss_matrix(tf.shape(f)[1], sigma))
 
+# %% ../nbs/01_augment.ipynb #d0308886
 def _reflect(v, n):
     "Mirror coordinates into [0, n−1]."
     v = tf.abs(v); return (n - 1) - tf.abs((n - 1) - v)
@@ -76,12 +80,6 @@ def _elastic(z, seed, alpha:float, sigma:tuple, ref:int=512):
     flat = tf.reshape(z, [h * w, -1])
     g = lambda yi, xi: tf.gather(flat, yi * w + xi)                           # flat gathers: cheaper than gather_nd
     return (g(y0i, x0i) * (1 - fy) * (1 - fx) + g(y0i, x1i) * (1 - fy) * fx + g(y1i, x0i) * fy * (1 - fx) + g(y1i, x1i) * fy * fx)
-
-# %% ../nbs/01_augment.ipynb #f3bb0564
-def _mirror_crop(z, seed, size:tuple, pad:int):
-    "Mirror-pad by `pad`, then take a random `size` crop."
-    if pad: z = tf.pad(z, [[pad, pad], [pad, pad], [0, 0]], mode='SYMMETRIC')
-    return tf.image.stateless_random_crop(z, tf.stack([size[0], size[1], tf.shape(z)[-1]]), seed=seed)
 
 # %% ../nbs/01_augment.ipynb #644a7988
 def _fg_crop(z, seed, size:tuple, p:float):
@@ -125,6 +123,7 @@ def _mask_axis(m):
     mxy = tf.reduce_sum(wt * (xx - cx) * (yy - cy)) / d
     return dict(xx=xx, yy=yy, h=h, w=w, n=n, cx=cx, cy=cy, th=0.5 * tf.atan2(2 * mxy, mxx - myy), spread=tf.sqrt(mxx + myy))
 
+# %% ../nbs/01_augment.ipynb #8812e598
 def _line(ax, seed, across:float):
     "Unit normal n and a point p (x, y) of an occluding line: across the mask's axis (probability `across`), or random."
     s = _seeds(seed, 3)
@@ -135,6 +134,7 @@ def _line(ax, seed, across:float):
                  tf.stack([_u(s[0], 0.2, 0.8) * ax['w'], _u(s[1], 0.2, 0.8) * ax['h']]))
     return tf.stack([tf.cos(th), tf.sin(th)]), p
 
+# %% ../nbs/01_augment.ipynb #00ab380d
 def _occlude(x, m, seed, band:float, width:tuple, truncate:float, across:float):
     "The needle notebook's band and truncation occlusions, at any orientation: image 0.5, mask 0."
     s = _seeds(seed, 6)
@@ -205,6 +205,7 @@ def _geometry(self, z, s):
         z = _fg_crop(z, s[5], self.crop, self.crop_fg) if self.crop_fg and self.crop != 'same' else tf.image.stateless_random_crop(z, tf.concat([hw, tf.shape(z)[-1:]], 0), seed=s[5])
     return z
 
+# %% ../nbs/01_augment.ipynb #8e41bed9
 def _call(self, image, mask, seed):
     "Augment one (H×W×C image, H×W×1 mask) pair with a (2,) integer seed."
     image, mask = tf.convert_to_tensor(image, tf.float32), tf.convert_to_tensor(mask, tf.float32)
@@ -217,6 +218,7 @@ def _call(self, image, mask, seed):
     if self.crop is None or self.crop == 'same': x, m = tf.ensure_shape(x, image.shape), tf.ensure_shape(m, mask.shape)
     return x, m
 
+# %% ../nbs/01_augment.ipynb #cba5bec1
 def _apply(self, ds, seed:int=0):
     "Map this augmentation over a tf.data dataset of (image, mask), one reproducible seed per example."
     rnd = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)

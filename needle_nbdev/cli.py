@@ -54,6 +54,7 @@ def _ints(s) -> list|None:
     "'16,32,64' -> [16, 32, 64]; None or '' -> None."
     return None if s in (None, '') else [int(v) for v in str(s).split(',')]
 
+# %% ../nbs/09_cli.ipynb #dacc6eff
 def _hw(s, name:str) -> list|None:
     "'256,192' -> [256, 192]; '64' -> [64, 64] (a square); anything else is an error naming the option."
     v = _ints(s)

@@ -107,6 +107,7 @@ def _crop(a:np.ndarray, crop=None, path='array') -> np.ndarray:
         raise ValueError(f"{path}: crop margins {tuple(crop)} do not fit a {h}x{w} image")
     return a[t:h-b, l:w-r]
 
+# %% ../nbs/00_data.ipynb #6c25e4f8
 def _resize(a:np.ndarray, size=None) -> np.ndarray:
     "Resize to `size=(h, w)`: area averaging when shrinking, bilinear when enlarging."
     if size is None or tuple(a.shape[:2]) == tuple(size): return a
@@ -181,6 +182,7 @@ def read_stack(path # multi-page TIFF
     except Exception as e: raise ValueError(f"{path}: cannot read this TIFF ({type(e).__name__}: {e})") from None
     return a[None] if a.ndim == 2 else a
 
+# %% ../nbs/00_data.ipynb #dfc21603
 def write_stack(path, # .tif file to write
                 array:np.ndarray, # N×H×W (or H×W) array
                 force:bool=True # overwrite an existing file?
@@ -208,6 +210,7 @@ def isbi_root(root=None, # a folder to check first; else $NEEDLE_ISBI, then ../s
         raise FileNotFoundError(f"ISBI 2012 stacks not found in {', '.join(map(str, filter(None, cands)))}")
     return None
 
+# %% ../nbs/00_data.ipynb #1b67676f
 def load_isbi(root # folder with train-volume.tif, train-labels.tif and (optional) test-volume.tif
              ): # (train images N×H×W uint8, train labels N×H×W uint8, test images or None)
     "Load the ISBI 2012 stacks: (train images, train labels, test images)."
@@ -242,6 +245,7 @@ def _stem(p:Path) -> str:
         if n.lower().endswith(ext): return n[:-len(ext)]
     return p.stem
 
+# %% ../nbs/00_data.ipynb #8a5a3040
 def _key(p:Path, suffixes) -> str:
     "Pairing key: the stem less one known suffix."
     s = _stem(p)
@@ -249,6 +253,7 @@ def _key(p:Path, suffixes) -> str:
         if s.lower().endswith(suf) and len(s) > len(suf): return s[:-len(suf)]
     return s
 
+# %% ../nbs/00_data.ipynb #cbfca514
 def natural_key(s:str) -> list:
     "Sort key that orders frame2 before frame10 (case-insensitive)."
     return [int(t) if t.isdigit() else t.lower() for t in re.split(r'(\d+)', s)]

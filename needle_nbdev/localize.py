@@ -35,6 +35,33 @@ def _fit_axis(pts:np.ndarray, band:float):
     if inl.sum() >= 2: vx, vy, x0, y0 = cv2.fitLine(pts[inl], cv2.DIST_L2, 0, 0.01, 0.01).ravel(); v, p0 = np.array([vx, vy]), np.array([x0, y0])
     return v, p0, np.abs((pts - p0) @ np.array([-v[1], v[0]])) <= band
 
+# %% ../nbs/05a_localize.ipynb #a69747fe
+def _axis_ends(q:np.ndarray, v:np.ndarray, p0:np.ndarray, band:float) -> list:
+    "The two ends of the inliers `q` along the axis (v, p0), each on the local centre line near it."
+    t, nv = (q - p0) @ v, np.array([-v[1], v[0]]); c = (q - p0) @ nv
+    win = max(12.0, 2 * band)                                            # local centre line near each end
+    return [p0 + t.min() * v + nv * np.median(c[t <= t.min() + win]),
+            p0 + t.max() * v + nv * np.median(c[t >= t.max() - win])]
+
+# %% ../nbs/05a_localize.ipynb #3e7f847b
+def _order_ends(ends:list, shape:tuple, roi, entry_side) -> tuple:
+    "(entry, tip): the entry is the end on `entry_side`, else the end nearer a border of the visible region."
+    t_, b_, l_, r_ = roi or (0, 0, 0, 0)
+    box = (t_, shape[0] - 1 - b_, l_, shape[1] - 1 - r_)                 # top, bottom, left, right edges
+    if entry_side is not None:
+        if entry_side not in _SIDES:
+            raise ValueError(f"entry_side must be one of {', '.join(_SIDES)}, got {entry_side!r}")
+        d = [_SIDES[entry_side](e, box) for e in ends]
+    else: d = [min(f(e, box) for f in _SIDES.values()) for e in ends]
+    return (ends[0], ends[1]) if d[0] <= d[1] else (ends[1], ends[0])
+
+# %% ../nbs/05a_localize.ipynb #01e1eb2c
+def _line_score(q:np.ndarray, inl:np.ndarray) -> float:
+    "How line-like the inliers `q` are: inlier fraction × elongation 1 − √(λ₂/λ₁)."
+    ev = np.linalg.eigvalsh(np.cov(q.T)) if len(q) > 2 else np.array([0.0, 1.0])
+    return float(inl.mean() * (1 - math.sqrt(max(ev[0], 0) / max(ev[1], 1e-9))))
+
+# %% ../nbs/05a_localize.ipynb #1c7e3425
 def localize_needle(mask, # H×W binary mask (any values > 0 count)
                     entry_side:str|None=None, # 'left', 'right', 'top' or 'bottom' if known; else the end nearer a border
                     roi=None, # (top, bottom, left, right) margins of the visible region (e.g. the crop); borders are its edges
@@ -52,21 +79,11 @@ def localize_needle(mask, # H×W binary mask (any values > 0 count)
         v0, p00, _ = _fit_axis(pts, np.inf)
         band = 2 + 1.5 * np.percentile(np.abs((pts - p00) @ np.array([-v0[1], v0[0]])), 90)
     v, p0, inl = _fit_axis(pts, band)
-    q = pts[inl]; t = (q - p0) @ v; nv = np.array([-v[1], v[0]]); c = (q - p0) @ nv
-    win = max(12.0, 2 * band)                                                     # local centre line near each end
-    ends = [p0 + t.min() * v + nv * np.median(c[t <= t.min() + win]), p0 + t.max() * v + nv * np.median(c[t >= t.max() - win])]
-    t_, b_, l_, r_ = roi or (0, 0, 0, 0)
-    box = (t_, m.shape[0] - 1 - b_, l_, m.shape[1] - 1 - r_)                      # top, bottom, left, right edges
-    if entry_side is not None:
-        if entry_side not in _SIDES: raise ValueError(f"entry_side must be one of {', '.join(_SIDES)}, got {entry_side!r}")
-        d = [_SIDES[entry_side](e, box) for e in ends]
-    else: d = [min(f(e, box) for f in _SIDES.values()) for e in ends]
-    entry, tip = (ends[0], ends[1]) if d[0] <= d[1] else (ends[1], ends[0])
+    entry, tip = _order_ends(_axis_ends(pts[inl], v, p0, band), m.shape, roi, entry_side)
     if (tip - entry) @ v < 0: v = -v
-    ev = np.linalg.eigvalsh(np.cov(q.T)) if len(q) > 2 else np.array([0.0, 1.0])
-    score = float(inl.mean() * (1 - math.sqrt(max(ev[0], 0) / max(ev[1], 1e-9))))
     return NeedlePose(tip=(float(tip[0]), float(tip[1])), entry=(float(entry[0]), float(entry[1])),
-                      angle_deg=float(np.degrees(np.arctan2(-v[1], v[0])) % 360), length=float(np.hypot(*(tip - entry))), score=score)
+                      angle_deg=float(np.degrees(np.arctan2(-v[1], v[0])) % 360),
+                      length=float(np.hypot(*(tip - entry))), score=_line_score(pts[inl], inl))
 
 # %% ../nbs/05a_localize.ipynb #6e4056b6
 def tip_mask(prob:np.ndarray, # H×W probabilities

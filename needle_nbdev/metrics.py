@@ -24,6 +24,7 @@ def _as_batch(a) -> np.ndarray:
     if a.ndim == 2: a = a[None]
     return a.reshape(a.shape[0], -1)
 
+# %% ../nbs/02_metrics.ipynb #46a619d6
 def _overlap(y_true, y_pred, threshold):
     "Per-image (intersection, sum of sizes) of thresholded masks, in float64."
     t, p = _as_batch(y_true) >= threshold, _as_batch(y_pred) >= threshold
@@ -42,6 +43,7 @@ def iou(y_true, # ground-truth masks (H×W, N×H×W or N×H×W×1)
     s = np.where(union > 0, inter / np.maximum(union, 1), 1.0)
     return s if per_image else float(s.mean())
 
+# %% ../nbs/02_metrics.ipynb #d851e672
 def dice(y_true, y_pred, threshold:float=0.5, per_image:bool=False):
     "Dice coefficient (F1) of thresholded masks; 1.0 when both are empty."
     inter, tot = _overlap(y_true, y_pred, threshold)
@@ -57,6 +59,7 @@ def _k_overlap(y_true, y_pred, threshold):
     inter = ops.sum(t * p, axis=axes)
     return inter, ops.sum(t, axis=axes) + ops.sum(p, axis=axes)
 
+# %% ../nbs/02_metrics.ipynb #32714d66
 @keras.saving.register_keras_serializable(package='needle_nbdev')
 def keras_iou(y_true, y_pred, threshold:float=0.5):
     "Mean per-image IoU of thresholded masks (1.0 for empty vs empty), as a Keras metric."
@@ -64,6 +67,7 @@ def keras_iou(y_true, y_pred, threshold:float=0.5):
     union = tot - inter
     return ops.mean(ops.where(union > 0, inter / ops.maximum(union, 1.0), 1.0))
 
+# %% ../nbs/02_metrics.ipynb #16448877
 @keras.saving.register_keras_serializable(package='needle_nbdev')
 def keras_dice(y_true, y_pred, threshold:float=0.5):
     "Mean per-image Dice of thresholded masks (1.0 for empty vs empty), as a Keras metric."
@@ -75,6 +79,7 @@ def _f32(y_true, y_pred):
     "Both tensors as float32 (for reductions under mixed precision)."
     return ops.cast(ops.convert_to_tensor(y_true), 'float32'), ops.cast(ops.convert_to_tensor(y_pred), 'float32')
 
+# %% ../nbs/02_metrics.ipynb #590b6952
 @keras.saving.register_keras_serializable(package='needle_nbdev')
 def iou_coef(y_true, y_pred, smooth:float=1.0):
     "Soft IoU over the whole batch, (Σtp + s)/(Σt + Σp − Σtp + s), as in the needle notebook."
@@ -82,6 +87,7 @@ def iou_coef(y_true, y_pred, smooth:float=1.0):
     inter = ops.sum(t * p)
     return (inter + smooth) / (ops.sum(t) + ops.sum(p) - inter + smooth)
 
+# %% ../nbs/02_metrics.ipynb #acb3f1d5
 @keras.saving.register_keras_serializable(package='needle_nbdev')
 def iou_loss(y_true, y_pred):
     "1 − soft IoU: 0 for a perfect prediction."
@@ -95,11 +101,13 @@ def _bce_map(t, p):
     p = ops.clip(p, _EPS, 1 - _EPS)
     return -(t * ops.log(p) + (1 - t) * ops.log(1 - p))
 
+# %% ../nbs/02_metrics.ipynb #167f02a1
 @keras.saving.register_keras_serializable(package='needle_nbdev')
 def bce_loss(y_true, y_pred):
     "Binary cross-entropy, mean over pixels and batch, in float32."
     return ops.mean(_bce_map(*_f32(y_true, y_pred)))
 
+# %% ../nbs/02_metrics.ipynb #b7400983
 @keras.saving.register_keras_serializable(package='needle_nbdev')
 def dice_bce_loss(y_true, y_pred, smooth:float=1.0):
     "BCE + (1 − soft Dice): BCE for calibrated pixels, Dice for thin structures."
@@ -107,12 +115,14 @@ def dice_bce_loss(y_true, y_pred, smooth:float=1.0):
     d = (2 * ops.sum(t * p) + smooth) / (ops.sum(t) + ops.sum(p) + smooth)
     return ops.mean(_bce_map(t, p)) + 1 - d
 
+# %% ../nbs/02_metrics.ipynb #2553b39c
 @keras.saving.register_keras_serializable(package='needle_nbdev')
 def iou_bce_loss(y_true, y_pred):
     "BCE + (1 − soft IoU): the needle notebook's objective, with a per-pixel term that keeps gradients alive."
     t, p = _f32(y_true, y_pred)
     return ops.mean(_bce_map(t, p)) + iou_loss(t, p)
 
+# %% ../nbs/02_metrics.ipynb #ca1a5d51
 @keras.saving.register_keras_serializable(package='needle_nbdev')
 def focal_loss(y_true, y_pred, gamma:float=2.0, alpha:float=0.25):
     "Focal loss (Lin et al. 2017): down-weights easy pixels by (1 − p_t)^γ."
@@ -150,6 +160,7 @@ def weighted_bce(y_true, y_pred, weights):
     t, p = _f32(y_true, y_pred)
     return ops.mean(ops.cast(weights, 'float32') * _bce_map(t, p))
 
+# %% ../nbs/02_metrics.ipynb #ab8a186e
 @keras.saving.register_keras_serializable(package='needle_nbdev')
 class WeightedBCE(keras.losses.Loss):
     "BCE weighted per pixel, for targets packed as [..., (mask, weight)] in the last axis."
@@ -172,6 +183,7 @@ def _contingency(gt, pred):
     pairs, n = np.unique(pi * k + gi, return_counts=True)
     return n.astype(np.float64), pi, gi, pairs // k, pairs % k
 
+# %% ../nbs/02_metrics.ipynb #1fdb5d8c
 def _rand_scores(gt, pred, pairs:bool=False):
     "(split, merge) Rand scores; `pairs=True` counts pixel pairs like scikit-image."
     n, pi, gi, _, _ = _contingency(gt, pred)
@@ -186,6 +198,7 @@ def _entropy(q:np.ndarray) -> float:
     q = q[q > 0]
     return -math.fsum(q * np.log(q))
 
+# %% ../nbs/02_metrics.ipynb #0b5d5104
 def _info_scores(gt, pred):
     "(split, merge) scores I/H(S) and I/H(T) on gt foreground; 0 where that entropy is 0, as Fiji does."
     n, _, _, ii, jj = _contingency(gt, pred)
@@ -194,6 +207,7 @@ def _info_scores(gt, pred):
     I = hs + ht - _entropy(P)
     return (I / hs if hs > 0 else 0.0), (I / ht if ht > 0 else 0.0)
 
+# %% ../nbs/02_metrics.ipynb #b5773b49
 def _fscore(split, merge, alpha=0.5):
     "Weighted harmonic mean of split and merge scores."
     return 0.0 if split == 0 or merge == 0 else 1.0 / (alpha / split + (1 - alpha) / merge)
@@ -226,6 +240,7 @@ def _cell_maps(prob, labels, cell_prob:bool):
     if prob.max() > 1: prob = prob / 255.0
     return (prob if cell_prob else 1 - prob), labels
 
+# %% ../nbs/02_metrics.ipynb #e3c95aa4
 def _challenge_score(prob, labels, score_fn, cell_prob, thresholds) -> float:
     "1 − best over thresholds of the slice-averaged F-score (α = 0.5) of `score_fn`."
     cells, labels = _cell_maps(prob, labels, cell_prob)
@@ -243,6 +258,7 @@ def rand_error(prob, # membrane probability map(s), H×W or N×H×W, in [0, 1] (
     "ISBI 2012 foreground-restricted Rand error, 1 − V_rand (α = 0.5), best over thresholds."
     return _challenge_score(prob, labels, _rand_scores, cell_prob, thresholds)
 
+# %% ../nbs/02_metrics.ipynb #278d96f3
 def info_error(prob, labels, cell_prob:bool=False, thresholds=CHALLENGE_THRESHOLDS) -> float:
     "ISBI 2012 information error, 1 − V_info (α = 0.5), best over thresholds."
     return _challenge_score(prob, labels, _info_scores, cell_prob, thresholds)
@@ -264,11 +280,13 @@ def _pt(p):
     if isinstance(p, dict): p = p.get('tip')
     return None if p is None else np.asarray(p, np.float64)
 
+# %% ../nbs/02_metrics.ipynb #b8a3368a
 def tip_error(pred, true) -> float:
     "Distance in pixels between predicted and true tips (poses or (x, y)); NaN if either is missing."
     a, b = _pt(pred), _pt(true)
     return float('nan') if a is None or b is None else float(np.hypot(*(a - b)))
 
+# %% ../nbs/02_metrics.ipynb #a97e51e3
 def angle_error(pred, true) -> float:
     "Difference between two axis angles in degrees, modulo 180 (so 179° vs 1° is 2°)."
     pred, true = (p.get('angle_deg') if isinstance(p, dict) else p for p in (pred, true))
@@ -276,6 +294,7 @@ def angle_error(pred, true) -> float:
     d = abs(float(pred) - float(true)) % 180
     return min(d, 180 - d)
 
+# %% ../nbs/02_metrics.ipynb #338ec6da
 def detection_scores(preds:list, trues:list) -> dict:
     "Precision and recall of needle presence over frames (a pose with a tip = needle present)."
     if len(preds) != len(trues): raise ValueError(f"{len(preds)} predictions for {len(trues)} ground-truth frames")

@@ -27,6 +27,7 @@ def tile_plan(h:int, w:int, tile:int, overlap:int) -> dict:
     starts = lambda n: sorted({*range(0, max(n - tile, 0) + 1, step), max(n - tile, 0)})
     return dict(pad=((m, ph - h - m), (m, pw - w - m)), ys=starts(ph), xs=starts(pw), shape=(ph, pw))
 
+# %% ../nbs/05_predict.ipynb #986419ff
 def blend_window(tile:int, overlap:int=0, sigma_frac:float=1 / 6) -> np.ndarray:
     "Blending weights for one tile: Gaussian (floored at 1e-3), zero in the outer overlap//4 pixels."
     g = np.maximum(np.exp(-0.5 * ((np.arange(tile) - (tile - 1) / 2) / (sigma_frac * tile)) ** 2), 0.0316)
@@ -46,6 +47,7 @@ def _tta_ops(tta):
         return ident + flips + rots
     raise ValueError(f"tta must be False, 'flip' or 'd4', got {tta!r}")
 
+# %% ../nbs/05_predict.ipynb #58559d66
 def _model_batch(model, batch:np.ndarray, tta) -> np.ndarray:
     "Model output for a batch (Keras's compiled predict step), averaged over test-time augmentations."
     outs = [inv(np.asarray(model.predict_on_batch(np.ascontiguousarray(fw(batch))))) for fw, inv in _tta_ops(tta)]
@@ -105,11 +107,13 @@ def _frame_geometry(frame_hw, cfg) -> tuple:
     ih, iw = cfg['size'] if cfg.get('mode', 'resize') == 'resize' else (ch, cw)
     return t, l, ch, cw, ih, iw
 
+# %% ../nbs/05_predict.ipynb #f7cb8c0e
 def frame_to_input(pt, frame_hw, cfg):
     "Map (x, y) in the original frame to network-input pixels (crop, then resize; pixel centres aligned)."
     t, l, ch, cw, ih, iw = _frame_geometry(frame_hw, cfg)
     return ((pt[0] - l + 0.5) * iw / cw - 0.5, (pt[1] - t + 0.5) * ih / ch - 0.5)
 
+# %% ../nbs/05_predict.ipynb #b27fa23b
 def input_to_frame(pt, frame_hw, cfg):
     "Map (x, y) in network-input pixels back to the original frame."
     t, l, ch, cw, ih, iw = _frame_geometry(frame_hw, cfg)
@@ -193,10 +197,36 @@ def _inputs(path) -> tuple:
     if not p.is_dir(): raise FileNotFoundError(f"{p}: no such file or folder")
     return 'files', list_images(p)
 
+# %% ../nbs/05_predict.ipynb #ee81cf15
 def _check_out(out:Path, inp:Path):
     "Refuse to write into (or over) the input."
     o, i = out.resolve(), inp.resolve()
     if o == i or i in o.parents or (i.is_dir() and o in i.parents): raise ValueError(f"{out}: output would be inside or over the input {inp}; choose another --out")
+
+# %% ../nbs/05_predict.ipynb #b4e8b875
+def _predict_stack(mc:tuple, stack:np.ndarray, st:Path, kw:dict, progress:bool):
+    "prediction.tif (0/255) and probability.tif (float32) of every slice into the staging folder `st`."
+    from tqdm.auto import tqdm
+    res = [predict(mc, [s], **kw)[0] for s in tqdm(stack, desc='needle_predict', unit='slice', disable=not progress)]
+    save_masks([m for _, m in res], st / 'prediction.tif', fmt='stack', force=True)
+    write_stack(st / 'probability.tif', np.stack([p for p, _ in res]).astype(np.float32))
+
+# %% ../nbs/05_predict.ipynb #7190dcae
+def _predict_frames(mc:tuple, files:list, st:Path, kw:dict, localize:bool, overlay:bool, progress:bool):
+    "Masks (and poses.csv, overlays) of every frame file into the staging folder `st`."
+    from tqdm.auto import tqdm
+    (st / 'masks').mkdir(); poses = []
+    if overlay: (st / 'overlays').mkdir()
+    for f in tqdm(files, desc='needle_predict', unit='frame', disable=not progress):
+        raw = read_image(f, gray=None)                                   # decoded once: mask and overlay
+        prob, m = predict(mc, [(f.name, raw)], **kw)[0]
+        save_masks([m], st / 'masks', [f.name])
+        pose = locate(prob, mc[1]) if (localize or overlay) else None
+        poses.append((f.name, pose))
+        if not overlay: continue
+        with atomic_write(st / 'overlays' / (f.stem + '.png')) as t:
+            cv2.imwrite(str(t), cv2.cvtColor(draw_pose(read_image(raw, gray=False), pose, m), cv2.COLOR_RGB2BGR))
+    if localize: write_poses(st / 'poses.csv', poses)
 
 # %% ../nbs/05_predict.ipynb #95f29056
 def predict_folder(model, # run directory
@@ -209,28 +239,12 @@ def predict_folder(model, # run directory
                    progress:bool=True # show a progress bar
                   ) -> Path:
     "Predict every frame of a folder (or slice of a stack) into an output folder."
-    from tqdm.auto import tqdm
     out, inp = Path(out), Path(input)
     kind, items = _inputs(inp); _check_out(out, inp)
-    mc = load_run(model)
+    mc, kw = load_run(model), dict(tile=tile, overlap=overlap, tta=tta)
     with staged_dir(out, force) as st:
-        if kind == 'stack':
-            res = [predict(mc, [s], tile, overlap, tta=tta)[0] for s in tqdm(items, desc='needle_predict', unit='slice', disable=not progress)]
-            save_masks([m for _, m in res], st / 'prediction.tif', fmt='stack', force=True)
-            write_stack(st / 'probability.tif', np.stack([p for p, _ in res]).astype(np.float32))
-            return out
-        (st / 'masks').mkdir(); poses = []
-        if overlay: (st / 'overlays').mkdir()
-        for f in tqdm(items, desc='needle_predict', unit='frame', disable=not progress):
-            raw = read_image(f, gray=None)                                         # decoded once: mask and overlay
-            prob, m = predict(mc, [(f.name, raw)], tile, overlap, tta=tta)[0]
-            save_masks([m], st / 'masks', [f.name])
-            pose = locate(prob, mc[1]) if (localize or overlay) else None
-            poses.append((f.name, pose))
-            if overlay:
-                with atomic_write(st / 'overlays' / (f.stem + '.png')) as t:
-                    cv2.imwrite(str(t), cv2.cvtColor(draw_pose(read_image(raw, gray=False), pose, m), cv2.COLOR_RGB2BGR))
-        if localize: write_poses(st / 'poses.csv', poses)
+        if kind == 'stack': _predict_stack(mc, items, st, kw, progress)
+        else: _predict_frames(mc, items, st, kw, localize, overlay, progress)
     return out
 
 # %% ../nbs/05_predict.ipynb #277131a4
@@ -243,6 +257,7 @@ def _stereo_pairs(left:Path, right:Path) -> list:
     if lo or ro: raise ValueError(f"{left} and {right}: unmatched frames, left only: {', '.join(lo[:5]) or '-'}; right only: {', '.join(ro[:5]) or '-'}")
     return [(files[0][k], files[1][k]) for k in sorted(files[0])]
 
+# %% ../nbs/05_predict.ipynb #1e92f494
 def _pose3d_row(name, sp:StereoPose) -> list:
     "One poses3d.csv row."
     if not sp: return [name] + [''] * 11 + [sp.reason]

@@ -79,6 +79,7 @@ def _node(fs, names):
         if not node.empty() and node.mat() is not None: return np.asarray(node.mat(), np.float64)
     return None
 
+# %% ../nbs/08_stereo.ipynb #c27b638a
 def load_calib(path # OpenCV FileStorage file (.yml, .yaml, .xml) from `save_calib` or `cv2.stereoCalibrate`
               ) -> dict: # K1, D1, K2, D2, R, T, size (None if the file has no image size)
     "Read a stereo calibration: K1/M1, D1, K2/M2, D2, R, T, or P1 and P2 of a rectified pair."
@@ -108,11 +109,13 @@ def fundamental_matrix(calib:dict) -> np.ndarray:
     tx = np.array([[0, -t[2], t[1]], [t[2], 0, -t[0]], [-t[1], t[0], 0]])
     return np.linalg.inv(calib['K2']).T @ tx @ calib['R'] @ np.linalg.inv(calib['K1'])
 
+# %% ../nbs/08_stereo.ipynb #f73000c0
 def _undistort(calib, pts, view) -> np.ndarray:
     "Undistorted pixel coordinates (N×2) of view `view`."
     K, D, _, _ = camera(calib, view)
     return cv2.undistortPoints(np.asarray(pts, np.float64).reshape(-1, 1, 2), K, D, P=K).reshape(-1, 2)
 
+# %% ../nbs/08_stereo.ipynb #3f4ff172
 def triangulate(calib:dict, # calibration
                 left, # N×2 left pixels
                 right # N×2 matching right pixels
@@ -120,6 +123,7 @@ def triangulate(calib:dict, # calibration
     "3D points from matching left/right pixels (undistorted, then `cv2.triangulatePoints`)."
     return _tri(*projection_matrices(calib), _undistort(calib, left, 0), _undistort(calib, right, 1))
 
+# %% ../nbs/08_stereo.ipynb #87c5e6c5
 def _tri(P1, P2, a, b) -> np.ndarray:
     "`cv2.triangulatePoints` on undistorted N×2 pixel arrays -> N×3 points."
     X = cv2.triangulatePoints(P1, P2, np.asarray(a, np.float64).reshape(-1, 2).T, np.asarray(b, np.float64).reshape(-1, 2).T)
@@ -129,17 +133,18 @@ def _tri(P1, P2, a, b) -> np.ndarray:
 @dataclass
 class StereoPose:
     "A needle in 3D: tip and entry (mm, left camera frame), unit axis entry→tip, length, tip reprojection error (px); falsy if none."
+    length_mm: float = 0.0
+    reproj_px: float = float('nan')
     tip: tuple|None = None
     entry: tuple|None = None
     direction: tuple|None = None
-    length_mm: float = 0.0
-    reproj_px: float = float('nan')
     reason: str = ''
     def __bool__(self): return self.tip is not None
 
 # %% ../nbs/08_stereo.ipynb #d42e5205
 def _hom(p): return np.c_[np.asarray(p, np.float64).reshape(-1, 2), np.ones(len(np.asarray(p).reshape(-1, 2)))]
 
+# %% ../nbs/08_stereo.ipynb #11a1ed9f
 def _match(pts, lines_F, a, b, min_sin):
     "Where the epipolar lines of `pts` (through `lines_F`) cross the other view's axis a→b; (matches N×2, usable N)."
     ep, ax = (lines_F @ _hom(pts).T).T, np.cross(*_hom([a, b]))
@@ -148,6 +153,7 @@ def _match(pts, lines_F, a, b, min_sin):
     ok = (sin >= min_sin) & (np.abs(x[:, 2]) > 1e-12)
     return x[:, :2] / np.where(ok, x[:, 2], 1)[:, None], ok
 
+# %% ../nbs/08_stereo.ipynb #c64aaea9
 def _end(p, k):
     "End `k` ('tip' or 'entry') of a NeedlePose or dict, as a float array."
     return np.asarray(p[k] if isinstance(p, dict) else getattr(p, k), np.float64)
@@ -185,7 +191,8 @@ def stereo_from_poses(left, # left 2D pose: NeedlePose, or a dict with tip and e
     entry = c + max((e - c) @ d for e in entries) * d
     tip = c + ((tip - c) @ d) * d
     err = np.mean([np.linalg.norm(project(calib, tip, v)[0] - _end(p, 'tip')) for v, p in ((0, left), (1, right))])
-    return StereoPose(tuple(map(float, tip)), tuple(map(float, entry)), tuple(map(float, d)), float((tip - entry) @ d), float(err), reason)
+    return StereoPose(length_mm=float((tip - entry) @ d), reproj_px=float(err), tip=tuple(map(float, tip)),
+                      entry=tuple(map(float, entry)), direction=tuple(map(float, d)), reason=reason)
 
 # %% ../nbs/08_stereo.ipynb #4d254d08
 def localize_stereo(left_mask, # H×W left mask

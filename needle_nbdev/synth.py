@@ -31,6 +31,7 @@ def _grid(shape, dtype=np.float32):
     yy, xx = np.indices(shape, dtype=dtype)
     return xx, yy
 
+# %% ../nbs/00a_synth.ipynb #2d8f4bb8
 def _phantom(rng, shape) -> np.ndarray:
     "Textured phantom bed: tinted gel with blotches, grain, line distractors and uneven light."
     h, w = shape
@@ -83,6 +84,7 @@ def _bbox(g, shape, pad:float=24):
     hi = np.ceil(pts.max(0) + pad + abs(g['bend']) + g['r0']).astype(int)
     return (slice(max(lo[1], 0), min(hi[1], shape[0])), slice(max(lo[0], 0), min(hi[0], shape[1])))
 
+# %% ../nbs/00a_synth.ipynb #b3a60dfd
 def _needle_coords(g, sl):
     "Per-pixel (a, c) inside window `sl`: position along the bent axis, signed distance from the centre line."
     yy, xx = np.indices((sl[0].stop - sl[0].start, sl[1].stop - sl[1].start), dtype=np.float32)
@@ -91,6 +93,7 @@ def _needle_coords(g, sl):
     s = g['bend'] * 4 * a * (g['A'] - a) / g['A']**2                  # parabolic bend, 0 at both ends
     return a, dx * g['n'][0] + dy * g['n'][1] - s
 
+# %% ../nbs/00a_synth.ipynb #9bbee711
 def _centre(g, a:float) -> np.ndarray:
     "Point on the needle's centre line at axis position `a`."
     return g['start'] + a * g['u'] + g['bend'] * 4 * a * (g['A'] - a) / g['A']**2 * g['n']
@@ -209,6 +212,7 @@ def _in_roi(p, size, roi, room:float=0) -> bool:
     (h, w), (t, b, l, r) = size, roi
     return bool(l + room <= p[0] <= w - 1 - r - room and t + room <= p[1] <= h - 1 - b - room)
 
+# %% ../nbs/00a_synth.ipynb #f704ab53
 def _s_in(calib, back, d, length, view, roi) -> float:
     "Arc length (mm) from `back` at which the needle first appears inside view `view`'s margins (bisection)."
     s = np.linspace(0, length, 801)
@@ -247,6 +251,7 @@ def _view_needle(calib, back, d, length, view, r_mm, taper_mm) -> dict:
     return dict(start=p0, u=u, n=np.array([-u[1], u[0]]), A=A, back=0.0, vis=A, bend=0.0,
                 r0=max(f * r_mm / z(back + 0.75 * length * d), 1.2), taper=max(f * taper_mm / z(back + length * d), 4.0))
 
+# %% ../nbs/00a_synth.ipynb #c365bef7
 def _render_view(seed, view, bed, g, a_cut, a_surf, tissue:bool, roi):
     "Draw one view: bed, needle hidden beyond `a_cut` and outside the margins, tissue, camera finish."
     size = bed.shape[:2]; h, w = size

@@ -31,6 +31,7 @@ def mask_iou(y_true, y_pred):
     "IoU on the first target channel (the mask), for targets that carry weights too."
     return keras_iou(y_true[..., :1], y_pred)
 
+# %% ../nbs/04_train.ipynb #e8bbf18d
 @keras.saving.register_keras_serializable(package='needle_nbdev')
 def mask_dice(y_true, y_pred):
     "Dice on the first target channel (the mask)."
@@ -86,6 +87,7 @@ class _AtomicCheckpoint(keras.callbacks.Callback):
         self.best = min(self.best, v)
         with atomic_write(self.path) as t: self.model.save(t)
 
+# %% ../nbs/04_train.ipynb #5f94bd7d
 class _AtomicHistory(keras.callbacks.Callback):
     "history.csv rewritten atomically each epoch: one row per finished epoch, rows from earlier sessions kept."
     def __init__(self, path, keep:int=0): super().__init__(); self.path, self.keep = Path(path), keep
@@ -100,6 +102,7 @@ class _AtomicHistory(keras.callbacks.Callback):
         with atomic_write(self.path) as t, open(t, 'w', newline='') as f:
             w = csv.DictWriter(f, keys); w.writeheader(); w.writerows(self.rows)
 
+# %% ../nbs/04_train.ipynb #415e977d
 class _TimeLimit(keras.callbacks.Callback):
     "Stop training when the next epoch would end after `seconds`, judged by the last epoch's duration (one epoch always runs)."
     def __init__(self, seconds, clock=time.time): super().__init__(); self.seconds, self.clock = seconds, clock
@@ -108,6 +111,7 @@ class _TimeLimit(keras.callbacks.Callback):
         now = self.clock(); took, self.last = now - self.last, now
         if now - self.t0 + took > self.seconds: self.model.stop_training = True
 
+# %% ../nbs/04_train.ipynb #48ca0e76
 class _Cosine(keras.callbacks.Callback):
     "Cosine decay of the learning rate from `lr` to 0 over `seconds` of training, or over `epochs` when no time is given."
     def __init__(self, lr, epochs, seconds=None, clock=time.time): super().__init__(); self.lr, self.epochs, self.seconds, self.clock = lr, epochs, seconds, clock
@@ -117,6 +121,7 @@ class _Cosine(keras.callbacks.Callback):
         f = (self.clock() - self.t0) / self.seconds if self.seconds else (self.epoch + batch / max(self.params.get('steps') or 1, 1)) / self.epochs
         self.model.optimizer.learning_rate.assign(self.lr * 0.5 * (1 + math.cos(math.pi * min(f, 1.0))))
 
+# %% ../nbs/04_train.ipynb #d0972512
 class _Progress(keras.callbacks.Callback):
     "One line per epoch: losses, elapsed time and ETA (bounded by the time limit, if any)."
     def __init__(self, epochs, initial=0, seconds=None): super().__init__(); self.epochs, self.initial, self.seconds = epochs, initial, seconds
@@ -240,6 +245,7 @@ class _Interrupt(keras.callbacks.Callback):
 class Diverged(ValueError):
     "Training produced a NaN or Inf loss."
 
+# %% ../nbs/04_train.ipynb #1414c230
 class _NonFinite(keras.callbacks.Callback):
     "Raise `Diverged` at the first non-finite training loss (per batch) or validation loss (per epoch)."
     def __init__(self, lr:float): super().__init__(); self.lr, self.epoch = lr, 0
@@ -265,6 +271,56 @@ def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
     finally:
         for s, h in old.items(): signal.signal(s, h)
 
+# %% ../nbs/04_train.ipynb #8e3781a0
+def _open_run(out:Path, cfg:dict, resume:bool, summary:dict):
+    "Create (or reopen) the run directory, mark it INCOMPLETE and write the config with status `running`."
+    if not resume:
+        if out.exists(): shutil.rmtree(out)
+        out.mkdir(parents=True)
+        cfg['data'].update(summary); cfg['out_bias'] = _prior_bias(summary)
+    set_incomplete(out, f"this run has not finished; resume it with: needle_train --resume {out}")
+    cfg['status'] = 'running'; write_config(out, cfg)
+
+# %% ../nbs/04_train.ipynb #038b5326
+def _announce(model, out:Path, resume:bool, start:int, epochs:int):
+    "Print the oneDNN advice (if any) and one line saying what is about to train."
+    if note := onednn_note(model.name): print(note, file=sys.stderr, flush=True)
+    print(f"{'resuming' if resume else 'training'} {model.name} ({model.count_params():,} params) into {out} "
+          f"from epoch {start + 1}/{epochs}", flush=True)
+
+# %% ../nbs/04_train.ipynb #333b07f7
+def _fit_model(out:Path, cfg:dict, resume:bool, train_ds, val_ds, start:int, verbose:bool, t0:float):
+    "Build (or reload) the model in the strategy's scope and fit it; record a divergence or an interruption."
+    if cfg['mixed_precision']: keras.mixed_precision.set_global_policy('mixed_float16')
+    try:
+        with _strategy(cfg['strategy']).scope():
+            model = keras.models.load_model(out / 'last.keras') if resume else _build(cfg)
+            model.jit_compile = bool(cfg.get('xla'))                            # not saved with the model
+            if verbose: _announce(model, out, resume, start, cfg['epochs'])
+            _fit(model, out, cfg, train_ds, val_ds, start, verbose)
+    except Diverged as e:
+        cfg.update(status='diverged', error=str(e), elapsed_s=round(time.time() - t0, 1)); write_config(out, cfg)
+        raise Diverged(f"{out}: {e} (the run stays INCOMPLETE)") from None
+    except KeyboardInterrupt:
+        cfg.update(status='interrupted', elapsed_s=round(time.time() - t0, 1)); write_config(out, cfg)
+        if verbose: print(f"interrupted: {out} is incomplete; resume with: needle_train --resume {out}",
+                          file=sys.stderr, flush=True)
+        raise
+    finally: keras.mixed_precision.set_global_policy('float32')
+
+# %% ../nbs/04_train.ipynb #ac482ebc
+def _close_run(out:Path, cfg:dict, t0:float) -> Path:
+    "Record a finished run (status, time, epochs, best loss, loss curve) and remove its INCOMPLETE marker."
+    rows = history_rows(out)
+    if not (out / 'model.keras').is_file():
+        raise ValueError(f"{out}: no epoch produced a finite validation loss, so there is no model.keras "
+                         "(the run stays INCOMPLETE)")
+    cfg.update(status='complete', finished=datetime.datetime.now().isoformat(timespec='seconds'),
+               elapsed_s=round(time.time() - t0, 1), epochs_run=len(rows),
+               best_val_loss=min(float(r['val_loss']) for r in rows), final=rows[-1])
+    plot_history(out); write_config(out, cfg); set_incomplete(out, None)
+    return out
+
 # %% ../nbs/04_train.ipynb #a91901bb
 def train(images=None, # folder of training images (or None with `isbi`)
           masks=None, # folder of masks (default: same folder, masks named with a suffix like _mask)
@@ -279,37 +335,9 @@ def train(images=None, # folder of training images (or None with `isbi`)
     out = Path(out)
     cfg, images, masks, isbi, start = _prepare(images, masks, out, isbi, force, resume, kwargs)
     keras.utils.set_random_seed(cfg['seed'] + start)
-    train_ds, val_ds, summary = _sources(images, masks, isbi, cfg)                      # data errors surface before any write
+    train_ds, val_ds, summary = _sources(images, masks, isbi, cfg)     # data errors surface before any write
     if cfg['loss'] == 'weighted_bce': train_ds, val_ds = with_weights(train_ds), with_weights(val_ds)
-    if not resume:
-        if out.exists(): shutil.rmtree(out)
-        out.mkdir(parents=True)
-        cfg['data'].update(summary); cfg['out_bias'] = _prior_bias(summary)
-    set_incomplete(out, f"this run has not finished; resume it with: needle_train --resume {out}")
-    cfg['status'] = 'running'; write_config(out, cfg)
-    if cfg['mixed_precision']: keras.mixed_precision.set_global_policy('mixed_float16')
+    _open_run(out, cfg, resume, summary)
     t0 = time.time()
-    try:
-        with _strategy(cfg['strategy']).scope():
-            model = keras.models.load_model(out / 'last.keras') if resume else _build(cfg)
-            model.jit_compile = bool(cfg.get('xla'))                                  # not saved with the model
-            if verbose and (note := onednn_note(model.name)): print(note, file=sys.stderr, flush=True)
-            if verbose: print(f"{'resuming' if resume else 'training'} {model.name} ({model.count_params():,} params) into {out} from epoch {start + 1}/{cfg['epochs']}", flush=True)
-            _fit(model, out, cfg, train_ds, val_ds, start, verbose)
-    except Diverged as e:
-        cfg.update(status='diverged', error=str(e), elapsed_s=round(time.time() - t0, 1)); write_config(out, cfg)
-        raise Diverged(f"{out}: {e} (the run stays INCOMPLETE)") from None
-    except KeyboardInterrupt:
-        cfg.update(status='interrupted', elapsed_s=round(time.time() - t0, 1)); write_config(out, cfg)
-        if verbose: print(f"interrupted: {out} is incomplete; resume with: needle_train --resume {out}", file=sys.stderr, flush=True)
-        raise
-    finally:
-        keras.mixed_precision.set_global_policy('float32')
-    rows = history_rows(out)
-    if not (out / 'model.keras').is_file():
-        raise ValueError(f"{out}: no epoch produced a finite validation loss, so there is no model.keras (the run stays INCOMPLETE)")
-    cfg.update(status='complete', finished=datetime.datetime.now().isoformat(timespec='seconds'), elapsed_s=round(time.time() - t0, 1),
-               epochs_run=len(rows), best_val_loss=min(float(r['val_loss']) for r in rows), final=rows[-1])
-    plot_history(out); write_config(out, cfg)
-    set_incomplete(out, None)
-    return out
+    _fit_model(out, cfg, resume, train_ds, val_ds, start, verbose, t0)
+    return _close_run(out, cfg, t0)

@@ -21,6 +21,7 @@ def _per_level(v, n:int, what:str) -> list:
     if len(v) != n: raise ValueError(f"{what} needs one value per level ({n}), got {len(v)}")
     return [float(x or 0) for x in v]
 
+# %% ../nbs/03_unet.ipynb #f2f8b2d7
 def _check_input(shape, depth:int):
     "H and W must be divisible by 2**depth (None = any size, checked at predict time)."
     m, (h, w) = 2 ** depth, shape[:2]
@@ -35,6 +36,7 @@ def _conv(x, f:int, k:int, act, init, bn:bool, name:str):
     x = layers.Conv2D(f, k, padding='same', kernel_initializer=init, use_bias=False, name=name)(x)
     return layers.Activation(act, name=f'{name}_act')(layers.BatchNormalization(momentum=0.9, name=f'{name}_bn')(x))
 
+# %% ../nbs/03_unet.ipynb #684465ed
 def _block(x, f:int, prefix:str, drop:float, where:str, act, init, bn:bool):
     "Two 3×3 convolutions with dropout between them ('mid') or after them ('after')."
     x = _conv(x, f, 3, act, init, bn, f'{prefix}_conv1')
@@ -94,6 +96,7 @@ def needle_unet(input_shape=(512, 512, 1), **kwargs) -> keras.Model:
     cfg = dict(filters=NEEDLE_FILTERS, activation='elu', dropout=(0.1, 0.1, 0.2, 0.2, 0.2, 0.2, 0.3), upsampling='transpose', name='needle_unet')
     return build_unet(input_shape, **{**cfg, **kwargs})
 
+# %% ../nbs/03_unet.ipynb #a3e10bdb
 @delegates(build_unet, but=['filters'])
 def isbi_unet(input_shape=(512, 512, 1), **kwargs) -> keras.Model:
     "The ISBI notebook's classic U-Net (64→1024 filters, 4 pools, dropout 0.5, upsampling + 2×2 conv)."
@@ -121,6 +124,7 @@ def _layer_flops(l) -> int:
     kh, kw = l.kernel_size
     return 2 * (h * w if isinstance(l, layers.Conv2DTranspose) else oh * ow) * kh * kw * l.input.shape[-1] * l.filters
 
+# %% ../nbs/03_unet.ipynb #8d098886
 def unet_flops(model:keras.Model) -> int:
     "FLOPs (2 per multiply-add) of the convolutions for one image at the model's input size."
     return sum(_layer_flops(l) for l in model.layers)
@@ -147,6 +151,7 @@ def _level(name:str, depth:int):
     if name.startswith('bottom'): return depth
     return 0 if name in ('head', 'mask') or name.startswith('head') else None
 
+# %% ../nbs/03_unet.ipynb #9e3c39cc
 def unet_summary(model:keras.Model, show:bool=True) -> list[dict]:
     "Per-level resolution, channels, parameters, GFLOPs and receptive field; printed as a table."
     depth = max(int(n[3:].split('_')[0]) for n in (l.name for l in model.layers) if n.startswith('enc')) + 1
@@ -192,6 +197,7 @@ def _box(ax, x, yc, w, h, c, face='#cfe2f3', gid='channels'):
     ax.text(x + w / 2, yc + h / 2 + 0.04, str(c), ha='center', va='bottom', fontsize=7, gid=gid)
     return x + w
 
+# %% ../nbs/03_unet.ipynb #3fa5757d
 def _arrow(ax, x0, y0, x1, y1, kind):
     "Arrow of one operation kind between two points."
     ax.annotate('', (x1, y1), (x0, y0), arrowprops=dict(arrowstyle='-|>', color=_COL[kind], lw=1.6, shrinkA=0, shrinkB=0))
