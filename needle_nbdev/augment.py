@@ -35,7 +35,7 @@ def _rot90(z, seed):
 
 # %% ../nbs/01_augment.ipynb #ee3837f6
 def _affine(z, seed, rotate:float, shift:float, zoom:float):
-    "Random rotation (±deg), shift (±fraction) and zoom (±fraction) about the centre, reflect-padded."
+    "Random rotation (±deg), shift and zoom (±fraction) about the centre, reflect-padded."
     s = _seeds(seed, 4)
     h, w = tf.cast(tf.shape(z)[0], tf.float32), tf.cast(tf.shape(z)[1], tf.float32)
     a = _u(s[0], -rotate, rotate) * math.pi / 180
@@ -43,18 +43,20 @@ def _affine(z, seed, rotate:float, shift:float, zoom:float):
     tx, ty = _u(s[2], -shift, shift) * w, _u(s[3], -shift, shift) * h
     c, si, cx, cy = tf.cos(a) * sc, tf.sin(a) * sc, (w - 1) / 2, (h - 1) / 2
     t = [c, -si, cx - c * cx + si * cy - tx, si, c, cy - si * cx - c * cy - ty, 0.0, 0.0]
-    return tf.raw_ops.ImageProjectiveTransformV3(images=z[None], transforms=tf.stack(t)[None], output_shape=tf.shape(z)[:2],
-                                                 fill_value=0.0, interpolation='BILINEAR', fill_mode='REFLECT')[0]
+    return tf.raw_ops.ImageProjectiveTransformV3(images=z[None], transforms=tf.stack(t)[None],
+                                                 output_shape=tf.shape(z)[:2], fill_value=0.0,
+                                                 interpolation='BILINEAR', fill_mode='REFLECT')[0]
 
 # %% ../nbs/01_augment.ipynb #6d070a31
 def _gauss_matrix(n, sigma):
-    "n×n matrix that blurs a length-n signal with a Gaussian of (possibly random) `sigma`, zero padding, untruncated."
+    "n×n matrix blurring a length-n signal with a Gaussian of (maybe random) `sigma`; zero padding."
     i = tf.range(n, dtype=tf.float32); r = tf.range(1 - n, n, dtype=tf.float32)
-    return tf.exp(-(i[:, None] - i[None, :]) ** 2 / (2 * sigma ** 2)) / tf.reduce_sum(tf.exp(-r ** 2 / (2 * sigma ** 2)))
+    return (tf.exp(-(i[:, None] - i[None, :]) ** 2 / (2 * sigma ** 2))
+            / tf.reduce_sum(tf.exp(-r ** 2 / (2 * sigma ** 2))))
 
 # %% ../nbs/01_augment.ipynb #79dbdd06
 def _blur2d(f, sigma):
-    "Separable Gaussian blur of an H×W×C tensor as two matrix products (zero padding, like scipy's mode='constant')."
+    "Separable Gaussian blur of an H×W×C tensor: two matrix products (zero padding, as scipy's)."
     f = tf.einsum('ij,jwc->iwc', _gauss_matrix(tf.shape(f)[0], sigma), f)
     return tf.einsum('hjc,jk->hkc', f, _gauss_matrix(tf.shape(f)[1], sigma))
 
@@ -70,23 +72,27 @@ def _elastic(z, seed, alpha:float, sigma:tuple, ref:int=512):
     h, w = tf.shape(z)[0], tf.shape(z)[1]
     scale = tf.cast(tf.minimum(h, w), tf.float32) / ref
     sg = _u(s[0], sigma[0], sigma[1]) * scale
-    d = _blur2d(tf.random.stateless_uniform(tf.stack([h, w, 2]), seed=s[1], minval=-1, maxval=1), sg) * alpha * scale
-    yy, xx = tf.meshgrid(tf.range(h, dtype=tf.float32), tf.range(w, dtype=tf.float32), indexing='ij')
-    y, x = _reflect(yy + d[..., 0], tf.cast(h, tf.float32)), _reflect(xx + d[..., 1], tf.cast(w, tf.float32))
+    d = _blur2d(tf.random.stateless_uniform(tf.stack([h, w, 2]), seed=s[1],
+                                            minval=-1, maxval=1), sg) * alpha * scale
+    yy, xx = tf.meshgrid(tf.range(h, dtype=tf.float32), tf.range(w, dtype=tf.float32),
+                         indexing='ij')
+    y, x = _reflect(yy + d[..., 0], tf.cast(h, tf.float32)), _reflect(xx + d[..., 1],
+                                                                      tf.cast(w, tf.float32))
     y0, x0 = tf.floor(y), tf.floor(x)
     fy, fx = (y - y0)[..., None], (x - x0)[..., None]
     y0i, x0i = tf.cast(y0, tf.int32), tf.cast(x0, tf.int32)
     y1i, x1i = tf.minimum(y0i + 1, h - 1), tf.minimum(x0i + 1, w - 1)
     flat = tf.reshape(z, [h * w, -1])
-    g = lambda yi, xi: tf.gather(flat, yi * w + xi)                           # flat gathers: cheaper than gather_nd
-    return (g(y0i, x0i) * (1 - fy) * (1 - fx) + g(y0i, x1i) * (1 - fy) * fx + g(y1i, x0i) * fy * (1 - fx) + g(y1i, x1i) * fy * fx)
+    g = lambda yi, xi: tf.gather(flat, yi * w + xi)           # flat gathers: cheaper than gather_nd
+    return (g(y0i, x0i) * (1 - fy) * (1 - fx) + g(y0i, x1i) * (1 - fy) * fx
+            + g(y1i, x0i) * fy * (1 - fx) + g(y1i, x1i) * fy * fx)
 
 # %% ../nbs/01_augment.ipynb #644a7988
 def _fg_crop(z, seed, size:tuple, p:float):
-    "Random `size` crop of `z`; with probability `p` it contains a random foreground pixel of the last channel (the mask)."
+    "Random `size` crop of `z`; with probability `p` around a foreground pixel (last channel)."
     s, (h, w) = _seeds(seed, 4), size
     hw, fg = tf.shape(z)[:2], tf.cast(tf.where(z[..., -1] >= 0.5), tf.int32)
-    n, pts = tf.shape(fg)[0], tf.concat([fg, hw[None] // 2], 0)                                # the centre when there is no mask
+    n, pts = tf.shape(fg)[0], tf.concat([fg, hw[None] // 2], 0)   # the centre when there is no mask
     pt = pts[tf.random.stateless_uniform((), s[0], maxval=tf.maximum(n, 1), dtype=tf.int32)]
     top = hw - tf.constant([h, w])
     use = (_u(s[1]) < p) & (n > 0)
@@ -96,16 +102,18 @@ def _fg_crop(z, seed, size:tuple, p:float):
     return tf.slice(z, tf.concat([off, [0]], 0), [h, w, -1])
 
 # %% ../nbs/01_augment.ipynb #3749bf8e
-def _intensity(x, seed, gauss:float, uniform:float, brightness:float, contrast:float, gamma:float, blur:float):
+def _intensity(x, seed, gauss:float, uniform:float, brightness:float, contrast:float, gamma:float,
+               blur:float):
     "Noise (Gaussian or uniform), brightness, contrast, gamma and blur on the image only."
     s = _seeds(seed, 10)
     if gauss or uniform:
         use_g = _u(s[0]) < (0.5 if gauss and uniform else 1.0 if gauss else 0.0)
-        def gn(): return tf.random.stateless_normal(tf.shape(x), seed=s[1]) * _u(s[2], 0, gauss / 255)
+        def gn(): return tf.random.stateless_normal(tf.shape(x), seed=s[1]) * _u(s[2], 0,
+                                                                                 gauss / 255)
         def un():
             lo, hi = _u(s[3], -uniform / 255, 0), _u(s[4], 0, uniform / 255)
             return tf.random.stateless_uniform(tf.shape(x), seed=s[5]) * (hi - lo) + lo
-        x = x + tf.cond(use_g, gn, un)                                         # only the noise field that is used
+        x = x + tf.cond(use_g, gn, un)                           # only the noise field that is used
     if brightness: x = x + _u(s[6], -brightness / 255, brightness / 255)
     if contrast: m = tf.reduce_mean(x); x = (x - m) * _u(s[7], 1 - contrast, 1 + contrast) + m
     if gamma: x = tf.clip_by_value(x, 0, 1) ** _u(s[8], 1 - gamma, 1 + gamma)
@@ -114,23 +122,25 @@ def _intensity(x, seed, gauss:float, uniform:float, brightness:float, contrast:f
 
 # %% ../nbs/01_augment.ipynb #214bc196
 def _mask_axis(m):
-    "Pixel grid, pixel count, centroid, axis angle and spread of a mask (second moments), computed once per example."
+    "Pixel grid, count, centroid, axis angle and spread (second moments) of a mask, per example."
     h, w = tf.cast(tf.shape(m)[0], tf.float32), tf.cast(tf.shape(m)[1], tf.float32)
     yy, xx = tf.meshgrid(tf.range(h), tf.range(w), indexing='ij')
     wt = m[..., 0]; n = tf.reduce_sum(wt); d = tf.maximum(n, 1)
     cx, cy = tf.reduce_sum(wt * xx) / d, tf.reduce_sum(wt * yy) / d
     mxx, myy = tf.reduce_sum(wt * (xx - cx) ** 2) / d, tf.reduce_sum(wt * (yy - cy) ** 2) / d
     mxy = tf.reduce_sum(wt * (xx - cx) * (yy - cy)) / d
-    return dict(xx=xx, yy=yy, h=h, w=w, n=n, cx=cx, cy=cy, th=0.5 * tf.atan2(2 * mxy, mxx - myy), spread=tf.sqrt(mxx + myy))
+    return dict(xx=xx, yy=yy, h=h, w=w, n=n, cx=cx, cy=cy, th=0.5 * tf.atan2(2 * mxy, mxx - myy),
+                spread=tf.sqrt(mxx + myy))
 
 # %% ../nbs/01_augment.ipynb #8812e598
 def _line(ax, seed, across:float):
-    "Unit normal n and a point p (x, y) of an occluding line: across the mask's axis (probability `across`), or random."
+    "Normal n and point p (x, y) of an occluding line: across the mask's axis, or random."
     s = _seeds(seed, 3)
-    t = _u(s[0], -1.5, 1.5) * ax['spread']                                 # a point along the needle
+    t = _u(s[0], -1.5, 1.5) * ax['spread']                                # a point along the needle
     use_axis = (ax['n'] > 10) & (_u(s[1]) < across)
     th = tf.where(use_axis, ax['th'], _u(s[2], 0, math.pi))
-    p = tf.where(use_axis, tf.stack([ax['cx'] + t * tf.cos(ax['th']), ax['cy'] + t * tf.sin(ax['th'])]),
+    p = tf.where(use_axis,
+                 tf.stack([ax['cx'] + t * tf.cos(ax['th']), ax['cy'] + t * tf.sin(ax['th'])]),
                  tf.stack([_u(s[0], 0.2, 0.8) * ax['w'], _u(s[1], 0.2, 0.8) * ax['h']]))
     return tf.stack([tf.cos(th), tf.sin(th)]), p
 
@@ -140,8 +150,9 @@ def _occlude(x, m, seed, band:float, width:tuple, truncate:float, across:float):
     s = _seeds(seed, 6)
     ax = _mask_axis(m); xx, yy = ax['xx'], ax['yy']
     nb, pb = _line(ax, s[0], across)
-    d = (xx - pb[0]) * nb[0] + (yy - pb[1]) * nb[1]                        # signed distance to the line
-    half = _u(s[1], width[0], width[1]) * tf.cast(tf.minimum(tf.shape(x)[0], tf.shape(x)[1]), tf.float32) / 2
+    d = (xx - pb[0]) * nb[0] + (yy - pb[1]) * nb[1]                    # signed distance to the line
+    half = _u(s[1], width[0], width[1]) * tf.cast(tf.minimum(tf.shape(x)[0], tf.shape(x)[1]),
+                                                  tf.float32) / 2
     hide = (tf.abs(d) < half) & (_u(s[2]) < band)
     nt, pt = _line(ax, s[3], across)
     dt = (xx - pt[0]) * nt[0] + (yy - pt[1]) * nt[1]
@@ -151,7 +162,7 @@ def _occlude(x, m, seed, band:float, width:tuple, truncate:float, across:float):
 
 # %% ../nbs/01_augment.ipynb #749a4984
 class Augment:
-    "On-the-fly augmentation config; `aug(image, mask, seed)` -> (image, mask), `aug.apply(ds, seed)` for tf.data."
+    "On-the-fly augmentation: `aug(image, mask, seed)` -> (image, mask); `aug.apply(ds, seed)`."
     def __init__(self,
                  flip:bool=False, # one of vertical / horizontal / both / none
                  rot90:bool=False, # random multiple of 90° (square inputs)
@@ -178,31 +189,39 @@ class Augment:
         self.cfg = {k: v for k, v in locals().items() if k != 'self'}
         self.__dict__.update(self.cfg)
 
-    def __repr__(self): return f"Augment({', '.join(f'{k}={v!r}' for k, v in self.cfg.items() if v not in (0, 0.0, False, None))})"
+    def __repr__(self):
+        args = (f'{k}={v!r}' for k, v in self.cfg.items() if v not in (0, 0.0, False, None))
+        return f"Augment({', '.join(args)})"
 
     @classmethod
     def needle(cls, **kwargs):
         "The needle notebook's occlusions (any orientation) plus flips and mild intensity jitter."
-        return cls(**{**dict(flip=True, band=0.5, band_width=(20 / 512, 20 / 512), truncate=0.25, brightness=15, contrast=0.15, gauss_noise=8), **kwargs})
+        return cls(**{**dict(flip=True, band=0.5, band_width=(20 / 512, 20 / 512), truncate=0.25,
+                             brightness=15, contrast=0.15, gauss_noise=8), **kwargs})
 
     @classmethod
     def isbi(cls, **kwargs):
         "The ISBI notebook's flips, noise, brightness, elastic deformation and mirror-padded crop."
-        return cls(**{**dict(flip=True, gauss_noise=20, uniform_noise=20, brightness=20, elastic=1.0, crop='same', crop_pad=62 / 512), **kwargs})
+        return cls(**{**dict(flip=True, gauss_noise=20, uniform_noise=20, brightness=20,
+                             elastic=1.0, crop='same', crop_pad=62 / 512), **kwargs})
 
 # %% ../nbs/01_augment.ipynb #67d7b535
 def _geometry(self, z, s):
     "Joint geometric transforms of image+mask channels."
     if self.flip: z = _flip(z, s[0])
     if self.rot90 and z.shape[0] is not None and z.shape[0] == z.shape[1]: z = _rot90(z, s[1])
-    if self.rotate or self.shift or self.zoom: z = _affine(z, s[2], self.rotate, self.shift, self.zoom)
+    if self.rotate or self.shift or self.zoom: z = _affine(z, s[2], self.rotate, self.shift,
+                                                           self.zoom)
     if self.elastic:
-        z = tf.cond(_u(s[3]) < self.elastic, lambda: _elastic(z, s[4], self.alpha, self.sigma, self.elastic_ref), lambda: z)
+        z = tf.cond(_u(s[3]) < self.elastic,
+                    lambda: _elastic(z, s[4], self.alpha, self.sigma, self.elastic_ref), lambda: z)
     if self.crop is not None:
         hw = tf.shape(z)[:2] if self.crop == 'same' else tf.constant(self.crop)
-        pad = tf.cast(tf.round(self.crop_pad * tf.cast(tf.reduce_min(tf.shape(z)[:2]), tf.float32)), tf.int32)
+        pad = tf.cast(tf.round(self.crop_pad * tf.cast(tf.reduce_min(tf.shape(z)[:2]), tf.float32)),
+                      tf.int32)
         z = tf.pad(z, [[pad, pad], [pad, pad], [0, 0]], mode='SYMMETRIC')
-        z = _fg_crop(z, s[5], self.crop, self.crop_fg) if self.crop_fg and self.crop != 'same' else tf.image.stateless_random_crop(z, tf.concat([hw, tf.shape(z)[-1:]], 0), seed=s[5])
+        z = (_fg_crop(z, s[5], self.crop, self.crop_fg) if self.crop_fg and self.crop != 'same'
+            else tf.image.stateless_random_crop(z, tf.concat([hw, tf.shape(z)[-1:]], 0), seed=s[5]))
     return z
 
 # %% ../nbs/01_augment.ipynb #8e41bed9
@@ -212,16 +231,20 @@ def _call(self, image, mask, seed):
     c = image.shape[-1]
     s = _seeds(seed, 8)
     z = _geometry(self, tf.concat([image, mask], -1), s)
-    x, m = z[..., :c], tf.cast(z[..., c:] >= 0.5, tf.float32)                    # re-binarise the mask
-    if self.band or self.truncate: x, m = _occlude(x, m, s[6], self.band, self.band_width, self.truncate, self.across)
-    x = _intensity(x, s[7], self.gauss_noise, self.uniform_noise, self.brightness, self.contrast, self.gamma, self.blur)
-    if self.crop is None or self.crop == 'same': x, m = tf.ensure_shape(x, image.shape), tf.ensure_shape(m, mask.shape)
+    x, m = z[..., :c], tf.cast(z[..., c:] >= 0.5, tf.float32)                 # re-binarise the mask
+    if self.band or self.truncate: x, m = _occlude(x, m, s[6], self.band, self.band_width,
+                                                   self.truncate, self.across)
+    x = _intensity(x, s[7], self.gauss_noise, self.uniform_noise, self.brightness, self.contrast,
+                   self.gamma, self.blur)
+    if self.crop is None or self.crop == 'same': x, m = (tf.ensure_shape(x, image.shape),
+                                                         tf.ensure_shape(m, mask.shape))
     return x, m
 
 # %% ../nbs/01_augment.ipynb #cba5bec1
 def _apply(self, ds, seed:int=0):
-    "Map this augmentation over a tf.data dataset of (image, mask), one reproducible seed per example."
+    "Map this augmentation over a tf.data dataset of (image, mask), a fixed seed per example."
     rnd = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
-    return tf.data.Dataset.zip((ds, rnd)).map(lambda xy, r: _call(self, xy[0], xy[1], r), num_parallel_calls=tf.data.AUTOTUNE)
+    return tf.data.Dataset.zip((ds, rnd)).map(lambda xy, r: _call(self, xy[0], xy[1], r),
+                                              num_parallel_calls=tf.data.AUTOTUNE)
 
 Augment.__call__, Augment.apply = _call, _apply

@@ -20,9 +20,11 @@ def run_cli(prog:str, # command name, for messages
     try: return fn()
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr, flush=True)
-        if Path(sys.argv[0]).name == prog: sys.stdout.flush(); os._exit(130)  # skip interpreter shutdown, see above
+        # skip interpreter shutdown, see above
+        if Path(sys.argv[0]).name == prog: sys.stdout.flush(); os._exit(130)
         raise SystemExit(130)
-    except (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError, RuntimeError) as e:
+    except (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError,
+            RuntimeError) as e:
         if debug: raise
         print(f"{prog}: error: {e}", file=sys.stderr); raise SystemExit(1)
 
@@ -32,7 +34,9 @@ def _usage(prog:str, # command name
            **opts): # option name -> value (None: missing)
     "Exit with status 2 and one line if a required option is missing."
     miss = [f"--{k}" for k, v in opts.items() if v is None]
-    if miss: print(f"{prog}: error: {need} needs {', '.join(miss)}", file=sys.stderr); raise SystemExit(2)
+    if miss:
+        print(f"{prog}: error: {need} needs {', '.join(miss)}", file=sys.stderr)
+        raise SystemExit(2)
 
 # %% ../nbs/09_cli.ipynb #def17d98
 @call_parse
@@ -46,7 +50,8 @@ def needle_synth(out:str, # output folder (must not exist unless --force)
                  debug:bool=False): # show tracebacks
     "Write a synthetic needle dataset: OUT/images/*.png, OUT/masks/*.ome.tiff and OUT/poses.csv."
     from needle_nbdev.synth import write_synth_dataset
-    d = run_cli('needle_synth', lambda: write_synth_dataset(out, n, seed, (height, width), p_empty, force), debug)
+    d = run_cli('needle_synth',
+                lambda: write_synth_dataset(out, n, seed, (height, width), p_empty, force), debug)
     print(f"wrote {n} frames to {d}")
 
 # %% ../nbs/09_cli.ipynb #a6e489bd
@@ -56,7 +61,7 @@ def _ints(s) -> list|None:
 
 # %% ../nbs/09_cli.ipynb #dacc6eff
 def _hw(s, name:str) -> list|None:
-    "'256,192' -> [256, 192]; '64' -> [64, 64] (a square); anything else is an error naming the option."
+    "'256,192' -> [256, 192]; '64' -> [64, 64]; anything else is an error naming the option."
     v = _ints(s)
     if v is None or len(v) == 2: return v
     if len(v) == 1: return v * 2
@@ -65,17 +70,17 @@ def _hw(s, name:str) -> list|None:
 # %% ../nbs/09_cli.ipynb #d6d262b1
 @call_parse
 def needle_train(images:str=None, # folder of training images
-                 masks:str=None, # folder of masks (default: the image folder, masks with a suffix like _mask)
+                 masks:str=None, # folder of masks (default: the images' folder, x_mask.png)
                  out:str='runs/needle', # run directory to create
                  isbi:str=None, # folder with the ISBI 2012 stacks (instead of --images)
                  preset:str='needle', # needle, isbi or fast
-                 filters:str=None, # custom channels per level, e.g. 16,32,64,128 (overrides --preset)
+                 filters:str=None, # channels per level, e.g. 16,32,64,128 (overrides --preset)
                  loss:str='iou_bce', # iou, iou_bce, bce, weighted_bce or dice_bce
                  augment:str='needle', # needle, isbi or none
                  size:str='256,256', # network input h,w
                  crop:str=None, # margins top,bottom,left,right, or 'needle'
                  rgb:bool=False, # train on RGB instead of gray
-                 batch_norm:bool=False, # add batch normalisation after every 3×3 convolution of the preset
+                 batch_norm:bool=False, # batch normalisation after every 3×3 convolution
                  epochs:int=50, # epochs
                  batch_size:int=8, # batch size (global, across replicas)
                  lr:float=1e-3, # Adam learning rate
@@ -88,25 +93,29 @@ def needle_train(images:str=None, # folder of training images
                  val_slices:str='25-29', # ISBI slices held out
                  strategy:str=None, # mirrored (several GPUs) or multiworker (TF_CONFIG)
                  mixed_precision:bool=False, # float16 compute (GPUs)
-                 minutes:float=None, # training time limit: stop before an epoch that would end past it
-                 cosine:bool=False, # cosine learning-rate decay to 0 over --minutes (or --epochs); replaces --reduce_lr
-                 cache:bool=False, # keep decoded frames in memory after the first epoch (small datasets)
-                 patch:str=None, # train on random h,w patches of the input, e.g. 128,192 (prediction still sees the whole input)
+                 minutes:float=None, # time limit: stop before an epoch that would end past it
+                 cosine:bool=False, # cosine decay of the learning rate over --minutes (or --epochs)
+                 cache:bool=False, # keep decoded frames in memory after the first epoch
+                 patch:str=None, # train on random h,w patches of the input, e.g. 128,192
                  patch_fg:float=0.5, # share of patches placed on the needle
-                 xla:bool=False, # compile the training step with XLA (compiling takes tens of seconds; measure before relying on it)
-                 steps_per_epoch:int=None, # batches per epoch (default: one pass over the data); more makes validation and checkpoints rarer
+                 xla:bool=False, # compile the training step with XLA (compiling takes time)
+                 steps_per_epoch:int=None, # batches per epoch (default: one pass over the data)
                  resume:str=None, # continue this run directory
                  force:bool=False, # replace an existing run directory
                  debug:bool=False): # show tracebacks
     "Train a U-Net into a run directory (model.keras, config.json, history.csv, loss_curve.png)."
     from needle_nbdev.train import train
     cr = list(CROP) if crop == 'needle' else _ints(crop)
-    kw = dict(crop=cr, size=_hw(size, 'size'), channels=3 if rgb else 1, batch_norm=batch_norm, preset=preset, filters=_ints(filters), loss=loss, augment=augment,
-              epochs=epochs, batch_size=batch_size, lr=lr, val_frac=val_frac, seed=seed, early_stopping=early_stopping,
-              reduce_lr=reduce_lr, tensorboard=tensorboard, train_slices=train_slices, val_slices=val_slices,
-              strategy=strategy, mixed_precision=mixed_precision, time_limit=None if minutes is None else minutes * 60, cosine=cosine, cache=cache,
-              patch=_hw(patch, 'patch'), patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch)
-    if resume: run = run_cli('needle_train', lambda: train(out=resume, resume=True, epochs=epochs), debug)
+    kw = dict(crop=cr, size=_hw(size, 'size'), channels=3 if rgb else 1, batch_norm=batch_norm,
+              preset=preset, filters=_ints(filters), loss=loss, augment=augment,
+              epochs=epochs, batch_size=batch_size, lr=lr, val_frac=val_frac, seed=seed,
+              early_stopping=early_stopping, reduce_lr=reduce_lr, tensorboard=tensorboard,
+              train_slices=train_slices, val_slices=val_slices,
+              strategy=strategy, mixed_precision=mixed_precision, time_limit=None if minutes is None
+              else minutes * 60, cosine=cosine, cache=cache, patch=_hw(patch, 'patch'),
+              patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch)
+    if resume: run = run_cli('needle_train', lambda: train(out=resume, resume=True, epochs=epochs),
+                             debug)
     else: run = run_cli('needle_train', lambda: train(images, masks, out, isbi, force, **kw), debug)
     print(f"done: {run} (model.keras, config.json, history.csv, loss_curve.png)")
 
@@ -120,20 +129,23 @@ def needle_predict(model:str=None, # run directory from needle_train
                    tta:str=None, # test-time augmentation: flip or d4
                    localize:bool=False, # write poses.csv (tip, entry, angle)
                    overlay:bool=False, # write overlays with mask, axis, entry and tip
-                   stereo:bool=False, # 3D needle poses from stereo pairs (--left, --right, --calib instead of --input)
+                   stereo:bool=False, # 3D poses from stereo pairs (--left, --right, --calib)
                    left:str=None, # folder of left frames (--stereo)
                    right:str=None, # folder of right frames with the same file names (--stereo)
                    calib:str=None, # OpenCV YAML/XML stereo calibration (--stereo)
                    force:bool=False, # replace an existing output folder
                    debug:bool=False): # show tracebacks
-    "Predict masks (original size), needle poses and overlays for a folder or a TIFF stack, or 3D poses for stereo pairs."
+    "Predict masks (original size), poses and overlays of a folder or TIFF stack, or 3D poses."
     from needle_nbdev.predict import predict_stereo, predict_folder
     if stereo:
-        _usage('needle_predict', '--stereo', model=model, left=left, right=right, calib=calib, out=out)
-        o = run_cli('needle_predict', lambda: predict_stereo(model, left, right, calib, out, tile, overlap, tta or False, force), debug)
+        _usage('needle_predict', '--stereo', model=model, left=left, right=right, calib=calib,
+               out=out)
+        o = run_cli('needle_predict', lambda: predict_stereo(model, left, right, calib, out, tile,
+                                                             overlap, tta or False, force), debug)
     else:
         _usage('needle_predict', 'needle_predict', model=model, input=input, out=out)
-        o = run_cli('needle_predict', lambda: predict_folder(model, input, out, tile, overlap, tta or False, localize, overlay, force), debug)
+        o = run_cli('needle_predict', lambda: predict_folder(model, input, out, tile, overlap,
+            tta or False, localize, overlay, force), debug)
     print(f"wrote {o}")
 
 # %% ../nbs/09_cli.ipynb #9614ab15
@@ -149,16 +161,19 @@ def needle_evaluate(model:str=None, # run directory from needle_train
                     force:bool=False, # overwrite an existing metrics file
                     debug:bool=False): # show tracebacks
     "Evaluate a run on labelled data: print a table and write metrics.json."
-    _usage('needle_evaluate', 'needle_evaluate', model=model, **(dict(isbi=isbi) if images is None else dict(masks=masks)))
+    _usage('needle_evaluate', 'needle_evaluate', model=model,
+           **(dict(isbi=isbi) if images is None else dict(masks=masks)))
     from needle_nbdev.predict import evaluate
     def work():
-        if Path(out).exists() and not force: raise FileExistsError(f"{out}: already exists; use --force to overwrite it")
+        if Path(out).exists() and not force: raise FileExistsError(f"{out}: already exists; use "
+                                                                   f"--force to overwrite it")
         r = evaluate(model, images, masks, poses, isbi, slices, tta or False)
         with atomic_write(out, force=True) as t: t.write_text(json.dumps(r, indent=2))
         return r
     r = run_cli('needle_evaluate', work, debug)
     for k, v in r.items():
-        if not isinstance(v, list): print(f"{k:>22}: {v:.4f}" if isinstance(v, float) else f"{k:>22}: {v}")
+        if not isinstance(v, list): print(f"{k:>22}: {v:.4f}" if isinstance(v, float)
+                                          else f"{k:>22}: {v}")
     print(f"wrote {out}")
 
 # %% ../nbs/09_cli.ipynb #17fa7279
@@ -168,11 +183,16 @@ def needle_demo(out:str='needle_demo_out', # output folder
                 force:bool=False, # replace an existing output folder
                 seed:int=0, # dataset seed
                 debug:bool=False): # show tracebacks
-    "Run the whole toolkit on synthetic needles: data, training, prediction, tips, metrics and a picture."
+    "Run the whole toolkit on synthetic needles: data, training, prediction, tips, metrics."
     from needle_nbdev.demo import run_demo
     r = run_cli('needle_demo', lambda: run_demo(out, quick, force, seed), debug)
-    f = lambda k, spec: 'n/a' if r.get(k) is None else format(r[k], spec)      # no detections: no tip error
-    print(f"\nheld-out frames: {r['n']}, IoU {f('iou', '.3f')}, Dice {f('dice', '.3f')}, tip error median {f('tip_error_median', '.1f')} px "
-          f"(p90 {f('tip_error_p90', '.1f')}), angle error median {f('angle_error_median', '.2f')} deg, detection recall {f('detection_recall', '.2f')}")
-    print(f"time: {r['total_s'] / 60:.1f} min (synthesis {r['synth_s']:.0f} s, training {r['train_s']:.0f} s, prediction {r['predict_s']:.0f} s)")
-    print(f"wrote {out}/prediction_grid.png, {out}/poses.csv, {out}/metrics.json and the run {out}/run")
+    # no detections: no tip error
+    f = lambda k, spec: 'n/a' if r.get(k) is None else format(r[k], spec)
+    print(f"\nheld-out frames: {r['n']}, IoU {f('iou', '.3f')}, Dice {f('dice', '.3f')}, tip error "
+          f"median {f('tip_error_median', '.1f')} px (p90 {f('tip_error_p90', '.1f')}), angle "
+          f"error median {f('angle_error_median', '.2f')} deg, detection recall "
+          f"{f('detection_recall', '.2f')}")
+    print(f"time: {r['total_s'] / 60:.1f} min (synthesis {r['synth_s']:.0f} s, training "
+          f"{r['train_s']:.0f} s, prediction {r['predict_s']:.0f} s)")
+    print(f"wrote {out}/prediction_grid.png, {out}/poses.csv, {out}/metrics.json and the run "
+          f"{out}/run")

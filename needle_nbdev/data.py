@@ -6,8 +6,8 @@
 from __future__ import annotations
 import os
 import numpy as np
-from .io import (CROP, natural_key, load_pair, atomic_write, read_image, read_mask, read_stack,
-                             write_stack, isbi_root, load_isbi, pair_files, read_poses)
+from .io import (CROP, natural_key, load_pair, atomic_write, read_image, read_mask,
+                             read_stack, write_stack, isbi_root, load_isbi, pair_files, read_poses)
 from .synth import synth_needle_scene, write_synth_dataset
 
 # %% auto #0
@@ -16,8 +16,9 @@ __all__ = ['split_pairs', 'make_dataset', 'isbi_dataset', 'show_grid', 'CROP', '
            'synth_needle_scene', 'write_synth_dataset']
 
 # %% ../nbs/00b_dataset.ipynb #4a4c7009
-_all_ = ['CROP', 'load_pair', 'atomic_write', 'read_image', 'read_mask', 'read_stack', 'write_stack', 'isbi_root',
-         'load_isbi', 'pair_files', 'read_poses', 'synth_needle_scene', 'write_synth_dataset']   # kept from before the split
+_all_ = ['CROP', 'load_pair', 'atomic_write', 'read_image', 'read_mask', 'read_stack',
+         'write_stack', 'isbi_root', 'load_isbi', 'pair_files', 'read_poses', 'synth_needle_scene',
+         'write_synth_dataset']   # kept from before the split
 
 # %% ../nbs/00b_dataset.ipynb #5f588a38
 def split_pairs(pairs:list, # (image, mask) pairs
@@ -31,29 +32,32 @@ def split_pairs(pairs:list, # (image, mask) pairs
     n_val = min(max(1, round(n * val_frac)), n - 1) if val_frac > 0 and n >= 2 else 0
     perm = np.random.default_rng(seed).permutation(n)
     val = set(perm[:n_val].tolist())
-    return [p for i, p in enumerate(pairs) if i not in val], [p for i, p in enumerate(pairs) if i in val]
+    return [p for i, p in enumerate(pairs) if i not in val], [p for i, p in enumerate(pairs)
+                                                              if i in val]
 
 # %% ../nbs/00b_dataset.ipynb #e88f3bb6
 def _data_options(threads:int|None=None):
-    "tf.data options: a private pool of `threads` (default: half the cores without a GPU) and a matching CPU budget."
+    "tf.data options: a private pool of `threads` (default: half the cores) and its CPU budget."
     import tensorflow as tf
     o = tf.data.Options()
-    if threads is None and not tf.config.list_physical_devices('GPU'): threads = max(1, (os.cpu_count() or 2) // 2)
-    if threads: o.threading.private_threadpool_size = int(threads); o.autotune.cpu_budget = int(threads)
+    if threads is None and not tf.config.list_physical_devices('GPU'):
+        threads = max(1, (os.cpu_count() or 2) // 2)
+    if threads:
+        o.threading.private_threadpool_size = int(threads); o.autotune.cpu_budget = int(threads)
     return o
 
 # %% ../nbs/00b_dataset.ipynb #b968d0c2
 def make_dataset(pairs:list, # (image, mask) file pairs, e.g. from `pair_files`
                  size:tuple, # (h, w) the network sees
                  batch_size:int=8, # images per batch
-                 augment=None, # an `Augment` (one reproducible seed per example) or a function (image, mask) -> (image, mask)
+                 augment=None, # an `Augment`, or a function (image, mask) -> (image, mask)
                  shuffle:bool=True, # reshuffle file order every epoch
                  seed:int=0, # shuffle seed
                  crop=None, # margins to remove: (top, bottom, left, right)
                  gray:bool=True, # gray (C=1) or RGB (C=3) input
                  repeat:bool=False, # repeat forever (use with steps_per_epoch)
-                 threads:int|None=None, # tf.data worker threads; default: half the CPU cores when no GPU is visible
-                 cache:bool=False # keep decoded, resized pairs in memory after their first read (small datasets; augmentation stays on the fly)
+                 threads:int|None=None, # tf.data threads; default: half the cores, without a GPU
+                 cache:bool=False # keep decoded, resized pairs in memory (augmentation stays live)
                 ): # tf.data.Dataset of (float32 B×H×W×C in [0,1], float32 B×H×W×1 in {0,1})
     "Stream (image, mask) batches from disk with parallel decode and prefetch."
     import tensorflow as tf
@@ -65,12 +69,15 @@ def make_dataset(pairs:list, # (image, mask) file pairs, e.g. from `pair_files`
     def _tf_load(ip, mp):
         x, y = tf.numpy_function(_load, [ip, mp], [tf.float32, tf.float32], stateful=False)
         return tf.ensure_shape(x, (h, w, ch)), tf.ensure_shape(y, (h, w, 1))
-    ds = tf.data.Dataset.from_tensor_slices(([str(p[0]) for p in pairs], [str(p[1]) for p in pairs]))
-    if cache: ds = ds.map(_tf_load, num_parallel_calls=tf.data.AUTOTUNE).cache()            # decode once, then shuffle the decoded pairs
+    ds = tf.data.Dataset.from_tensor_slices(([str(p[0]) for p in pairs],
+                                             [str(p[1]) for p in pairs]))
+    # decode once, then shuffle the decoded pairs
+    if cache: ds = ds.map(_tf_load, num_parallel_calls=tf.data.AUTOTUNE).cache()
     if shuffle: ds = ds.shuffle(len(pairs), seed=seed, reshuffle_each_iteration=True)
     if repeat: ds = ds.repeat()
     if not cache: ds = ds.map(_tf_load, num_parallel_calls=tf.data.AUTOTUNE)
-    if augment is not None: ds = augment.apply(ds, seed) if hasattr(augment, 'apply') else ds.map(augment, num_parallel_calls=tf.data.AUTOTUNE)
+    if augment is not None: ds = (augment.apply(ds, seed) if hasattr(augment, 'apply')
+                                  else ds.map(augment, num_parallel_calls=tf.data.AUTOTUNE))
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(_data_options(threads))
 
 # %% ../nbs/00b_dataset.ipynb #c318c9c3
@@ -84,20 +91,24 @@ def isbi_dataset(x:np.ndarray, # N×H×W uint8 EM slices
                  seed:int=0, # shuffle and augmentation seed
                  repeat:bool=False # repeat forever (use with steps_per_epoch)
                 ): # tf.data.Dataset of (float32 B×h×w×1 in [0,1], float32 B×h×w×1 in {0,1})
-    "Native-resolution tiles of ISBI slices: random mirror-padded crops (train) or a tile grid (validation)."
+    "Native-resolution tiles of ISBI slices: random mirror-padded crops (train) or a grid (val)."
     import tensorflow as tf
     from needle_nbdev.augment import Augment
     xs, ys = x[idx], (y[idx] > 0).astype(np.uint8)
     th, tw = size
     H, W = xs.shape[1:3]
     if th > H or tw > W: raise ValueError(f"tile size {th}x{tw} is larger than the {H}x{W} slices")
-    if not train:                                                              # validation: every full tile of the grid
-        g = [(i, a, b) for i in range(len(xs)) for a in range(0, H - th + 1, th) for b in range(0, W - tw + 1, tw)]
-        xs, ys = np.stack([xs[i, a:a + th, b:b + tw] for i, a, b in g]), np.stack([ys[i, a:a + th, b:b + tw] for i, a, b in g])
+    if not train:                                          # validation: every full tile of the grid
+        g = [(i, a, b) for i in range(len(xs)) for a in range(0, H - th + 1, th)
+             for b in range(0, W - tw + 1, tw)]
+        xs, ys = (np.stack([xs[i, a:a + th, b:b + tw] for i, a, b in g]),
+                  np.stack([ys[i, a:a + th, b:b + tw] for i, a, b in g]))
     ds = tf.data.Dataset.from_tensor_slices((xs[..., None], ys[..., None]))
-    if train: ds = ds.shuffle(len(xs), seed=seed, reshuffle_each_iteration=True).repeat(None if repeat else max(1, (H * W) // (th * tw)))
-    ds = ds.map(lambda a, b: (tf.cast(a, tf.float32) / 255, tf.cast(b, tf.float32)), num_parallel_calls=tf.data.AUTOTUNE)
-    if train:                                                                  # tiles: the augmentation's crop is the tile size
+    if train: ds = ds.shuffle(len(xs), seed=seed, reshuffle_each_iteration=True).repeat(None
+        if repeat else max(1, (H * W) // (th * tw)))
+    ds = ds.map(lambda a, b: (tf.cast(a, tf.float32) / 255, tf.cast(b, tf.float32)),
+                num_parallel_calls=tf.data.AUTOTUNE)
+    if train:                                      # tiles: the augmentation's crop is the tile size
         aug = Augment(**{**(augment.cfg if augment is not None else {}), 'crop': (th, tw)})
         ds = aug.apply(ds, seed)
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(_data_options())
@@ -117,11 +128,13 @@ def show_grid(images, # sequence of H×W[×C] images
     rows = [r for r in (images, masks, preds) if r is not None]
     names = [n for n, r in zip(row_names, (images, masks, preds)) if r is not None]
     n = len(images)
-    fig, ax = plt.subplots(len(rows), n, figsize=(size * n * 1.2, size * len(rows)), dpi=dpi, squeeze=False)
+    fig, ax = plt.subplots(len(rows), n, figsize=(size * n * 1.2, size * len(rows)), dpi=dpi,
+                           squeeze=False)
     for i, (row, name) in enumerate(zip(rows, names)):
         for j in range(n):
             a, im = ax[i, j], np.asarray(row[j])
-            a.imshow(im.squeeze(), cmap='gray', vmin=0, vmax=None if im.dtype == np.uint8 and im.max() > 1 else 1)
+            a.imshow(im.squeeze(), cmap='gray', vmin=0,
+                     vmax=None if im.dtype == np.uint8 and im.max() > 1 else 1)
             a.set_xticks([]); a.set_yticks([])
             if j == 0: a.set_ylabel(name)
             if i == 0 and titles is not None: a.set_title(titles[j], fontsize=8)

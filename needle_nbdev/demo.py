@@ -6,7 +6,8 @@
 from __future__ import annotations
 import json, time, shutil
 from pathlib import Path
-from .io import pair_files, read_poses, read_image, read_mask, scale_crop, atomic_write, write_poses
+from .io import (pair_files, read_poses, read_image, read_mask, scale_crop,
+                             atomic_write, write_poses)
 from .synth import write_synth_dataset
 from .runs import read_config, machine_info, load_run, set_incomplete
 from .train import train
@@ -18,42 +19,50 @@ from .metrics import tip_error
 __all__ = ['DEMO', 'QUICK', 'run_demo']
 
 # %% ../nbs/06_demo.ipynb #50968ea6
-DEMO = dict(n_train=120, n_test=40, size=(320, 448), minutes=7.5, epochs=200, batch_size=16, lr=3e-3, frame=(720, 1280),
-            reduce_lr=8, patch=(128, 192), patch_fg=0.5, cosine=False, xla=False, steps_per_epoch=21)
-QUICK = dict(DEMO, n_train=40, n_test=6, size=(256, 256), minutes=1.5, epochs=60, patch=(128, 128), steps_per_epoch=10)
+DEMO = dict(n_train=120, n_test=40, size=(320, 448), minutes=7.5, epochs=200, batch_size=16,
+            lr=3e-3, frame=(720, 1280), reduce_lr=8, patch=(128, 192), patch_fg=0.5, cosine=False,
+            xla=False, steps_per_epoch=21)
+QUICK = dict(DEMO, n_train=40, n_test=6, size=(256, 256), minutes=1.5, epochs=60, patch=(128, 128),
+             steps_per_epoch=10)
 
 # %% ../nbs/06_demo.ipynb #a6f5991d
 def _prediction_grid(rows, path, crop, n:int=4):
-    "Save a grid of held-out frames with predicted mask (green), predicted tip (red) and true tip (white ×)."
-    from matplotlib.figure import Figure                 # no pyplot: never touches the user's backend
+    "Save held-out frames with predicted mask (green), predicted tip (red) and true tip (white ×)."
+    from matplotlib.figure import Figure               # no pyplot: never touches the user's backend
     rows = [r for r in rows if r['gt']['tip'] is not None][:n]
     t, b, l, rr = crop
-    fig = Figure(figsize=(3.6 * max(len(rows), 1), 2.9), dpi=80); ax = fig.subplots(1, max(len(rows), 1), squeeze=False)
+    fig = Figure(figsize=(3.6 * max(len(rows), 1), 2.9), dpi=80)
+    ax = fig.subplots(1, max(len(rows), 1), squeeze=False)
     for a, r in zip(ax[0], rows):
         ov = draw_pose(read_image(r['img'], gray=False), r['est'], r['mask'])
-        a.imshow(ov[t:ov.shape[0] - b, l:ov.shape[1] - rr], extent=(l, ov.shape[1] - rr, ov.shape[0] - b, t))
+        a.imshow(ov[t:ov.shape[0] - b, l:ov.shape[1] - rr],
+                 extent=(l, ov.shape[1] - rr, ov.shape[0] - b, t))
         a.plot(*r['gt']['tip'], 'x', color='white', ms=9, mew=2)
-        a.set_title(f"{r['name']}: tip error {r['tip_err']:.1f} px" if r['est'] else f"{r['name']}: missed", fontsize=8); a.axis('off')
+        a.set_title(f"{r['name']}: tip error {r['tip_err']:.1f} px" if r['est']
+                    else f"{r['name']}: missed", fontsize=8); a.axis('off')
     fig.tight_layout()
     with atomic_write(path) as tmp: fig.savefig(tmp, format='png')
 
 # %% ../nbs/06_demo.ipynb #0c63aee8
 def _train_demo(data:Path, run:Path, crop, cfg:dict, seed:int, verbose:bool) -> Path:
     "Train the demo's `fast` U-Net on the synthetic training folder, within `cfg['minutes']`."
-    keys = ('epochs', 'batch_size', 'lr', 'reduce_lr', 'patch', 'patch_fg', 'cosine', 'xla', 'steps_per_epoch')
-    return train(data / 'images', data / 'masks', run, preset='fast', crop=crop, size=cfg['size'], loss='dice_bce',
-                 augment='needle', val_frac=0.1, early_stopping=0, cache=True, time_limit=cfg['minutes'] * 60,
+    keys = ('epochs', 'batch_size', 'lr', 'reduce_lr', 'patch', 'patch_fg', 'cosine', 'xla',
+            'steps_per_epoch')
+    return train(data / 'images', data / 'masks', run, preset='fast', crop=crop, size=cfg['size'],
+                 loss='dice_bce', augment='needle', val_frac=0.1, early_stopping=0, cache=True,
+                 time_limit=cfg['minutes'] * 60,
                  seed=seed, verbose=verbose, **{k: cfg[k] for k in keys})
 
 # %% ../nbs/06_demo.ipynb #5e6094f7
 def _score_frames(mc:tuple, test_dir:Path) -> list[dict]:
-    "Predict and locate the needle of every held-out frame: one dict per frame, for the scores and the grid."
+    "Predict and locate the needle of every held-out frame: a dict per frame, for scores and grid."
     gt, rows = read_poses(test_dir / 'poses.csv'), []
     for ip, mp in pair_files(test_dir / 'images', test_dir / 'masks'):
         prob, m = predict(mc, [ip])[0]
         est, g = locate(prob, mc[1]), gt[ip.name]
         err = tip_error(est.tip, g['tip']) if est and g['tip'] else float('nan')
-        rows.append(dict(name=ip.name, img=ip, prob=prob, true=read_mask(mp), mask=m, est=est, gt=g, tip_err=err))
+        rows.append(dict(name=ip.name, img=ip, prob=prob, true=read_mask(mp), mask=m, est=est, gt=g,
+                         tip_err=err))
     return rows
 
 # %% ../nbs/06_demo.ipynb #bc0042c2
@@ -73,15 +82,17 @@ def run_demo(out='needle_demo_out', # output folder (must not exist unless force
              verbose:bool=True, # print progress
              **overrides # change any setting of `DEMO` / `QUICK`
             ) -> dict: # the metrics, timings and paths
-    "Synthesize data, train the fast U-Net, predict held-out frames at full size, localize needles and score them."
-    cfg, out, t = {**(QUICK if quick else DEMO), **overrides}, _fresh(Path(out), force), [time.time()]
+    "Synthesize data, train the fast U-Net, predict held-out frames at full size, and score them."
+    cfg, out, t = ({**(QUICK if quick else DEMO), **overrides}, _fresh(Path(out), force),
+                   [time.time()])
     say = (lambda *a: print(*a, flush=True)) if verbose else (lambda *a: None)
     (h, w), n = cfg['frame'], cfg['n_test']
     say(f"1/4 synthesizing {cfg['n_train']} training and {n} held-out frames ({w}x{h})")
     data = write_synth_dataset(out / 'data', cfg['n_train'], seed, cfg['frame'], progress=verbose)
     test_d = write_synth_dataset(out / 'test', n, seed + 1, cfg['frame'], progress=verbose)
     crop = list(scale_crop(cfg['frame'])); t.append(time.time())
-    say(f"2/4 training the fast U-Net at {cfg['size'][1]}x{cfg['size'][0]} for up to {cfg['minutes']:g} min")
+    say(f"2/4 training the fast U-Net at {cfg['size'][1]}x{cfg['size'][0]} for up to "
+        f"{cfg['minutes']:g} min")
     run = _train_demo(data, out / 'run', crop, cfg, seed, verbose); t.append(time.time())
     say(f"3/4 predicting {n} held-out frames at {w}x{h} and localizing the needles")
     rows = _score_frames(load_run(run), test_d)
@@ -89,14 +100,16 @@ def run_demo(out='needle_demo_out', # output folder (must not exist unless force
     say("4/4 scoring")
     res = needle_scores(*([r[k] for r in rows] for k in ('prob', 'true', 'est', 'gt')))
     _prediction_grid(rows, out / 'prediction_grid.png', crop)
-    res.update(train_epochs=read_config(run)['epochs_run'], **_timings(t, n), quick=quick, machine=machine_info())
+    res.update(train_epochs=read_config(run)['epochs_run'], **_timings(t, n), quick=quick,
+               machine=machine_info())
     with atomic_write(out / 'metrics.json') as tmp: tmp.write_text(json.dumps(res, indent=2))
     set_incomplete(out, None)
     return res
 
 # %% ../nbs/06_demo.ipynb #f10e7c2f
 def _timings(t:list, n_test:int) -> dict:
-    "Seconds per stage from the clock readings `t` (start, synthesized, trained, predicted), and now."
+    "Seconds per stage from clock readings `t` (start, synthesized, trained, predicted) and now."
     now = time.time()
-    return dict(synth_s=round(t[1] - t[0], 1), train_s=round(t[2] - t[1], 1), predict_s=round(t[3] - t[2], 1),
+    return dict(synth_s=round(t[1] - t[0], 1), train_s=round(t[2] - t[1], 1),
+                predict_s=round(t[3] - t[2], 1),
                 predict_fps=round(n_test / (t[3] - t[2]), 2), total_s=round(now - t[0], 1))

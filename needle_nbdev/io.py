@@ -19,14 +19,16 @@ def atomic_write(path, # the file to create
                  force:bool=True): # overwrite an existing file?
     "Yield a temporary path beside `path`, renamed onto `path` only if the block succeeds."
     path = Path(path)
-    if path.exists() and not force: raise FileExistsError(f"{path}: already exists; use --force (force=True) to overwrite it")
+    if path.exists() and not force: raise FileExistsError(f"{path}: already exists; use --force "
+                                                          f"(force=True) to overwrite it")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.part' + ''.join(path.suffixes[-2:]))
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.',
+                               suffix='.part' + ''.join(path.suffixes[-2:]))
     os.close(fd)
     try:
         yield Path(tmp)
         umask = os.umask(0); os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)                      # mkstemp makes 0600 files; give the usual permissions
+        os.chmod(tmp, 0o666 & ~umask)         # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
@@ -38,7 +40,8 @@ def staged_dir(out, # the folder to create
     "Yield a hidden staging folder that replaces `out` only when the block succeeds."
     out = Path(out)
     if out.exists() and not force:
-        raise FileExistsError(f"{out}: already exists; choose another folder or pass --force to replace it")
+        raise FileExistsError(f"{out}: already exists; choose another folder or pass --force to "
+                              f"replace it")
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f'.{out.name}.partial-'))
     try:
@@ -49,7 +52,8 @@ def staged_dir(out, # the folder to create
         if stage.exists(): shutil.rmtree(stage, ignore_errors=True)
 
 # %% ../nbs/00_data.ipynb #a9c2cd3d
-CROP = (50, 100, 200, 300)  # the needle notebook's margins on 720×1280 frames: top, bottom, left, right
+# the needle notebook's margins on 720×1280 frames: top, bottom, left, right
+CROP = (50, 100, 200, 300)
 
 def scale_crop(frame_hw, # (h, w) of the frames
                crop=CROP, # margins (top, bottom, left, right) for frames of size `ref`
@@ -68,21 +72,27 @@ def _imread(path) -> np.ndarray:
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such file")
     if path.suffix.lower() not in ('.tif', '.tiff'): return _cv_read(path)
     try: a = tifffile.imread(path)
-    except Exception as e: raise ValueError(f"{path}: cannot read this TIFF ({type(e).__name__}: {e})") from None
-    while a.ndim > 2 and a.shape[0] == 1: a = a[0]                         # OME's singleton T/Z/C axes
-    if a.ndim == 3 and a.shape[0] <= 4 < a.shape[-1]: a = np.moveaxis(a, 0, -1)   # channels first -> last
+    except Exception as e:
+        raise ValueError(f"{path}: cannot read this TIFF ({type(e).__name__}: {e})") from None
+    while a.ndim > 2 and a.shape[0] == 1: a = a[0]                      # OME's singleton T/Z/C axes
+    # channels first -> last
+    if a.ndim == 3 and a.shape[0] <= 4 < a.shape[-1]: a = np.moveaxis(a, 0, -1)
     if a.ndim == 3 and a.shape[-1] > 4:
         raise ValueError(f"{path}: a {a.shape[0]}-page stack, not one image; use read_stack")
-    if a.ndim not in (2, 3) or a.size == 0: raise ValueError(f"{path}: unsupported image shape {a.shape}")
+    if a.ndim not in (2, 3) or a.size == 0: raise ValueError(f"{path}: unsupported image shape "
+                                                             f"{a.shape}")
     return a
 
 # %% ../nbs/00_data.ipynb #30548087
 def _cv_read(path:Path) -> np.ndarray:
     "Decode a PNG, JPG or BMP with OpenCV, as stored but in RGB(A) order."
     a = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-    if a is None: raise ValueError(f"{path}: cannot decode this image (corrupt, empty or not an image)")
-    if a.ndim == 3: a = cv2.cvtColor(a, cv2.COLOR_BGR2RGB if a.shape[2] == 3 else cv2.COLOR_BGRA2RGBA)
-    if a.ndim not in (2, 3) or a.size == 0: raise ValueError(f"{path}: unsupported image shape {a.shape}")
+    if a is None: raise ValueError(f"{path}: cannot decode this image (corrupt, empty or not an "
+                                   f"image)")
+    if a.ndim == 3: a = cv2.cvtColor(a,
+                                     cv2.COLOR_BGR2RGB if a.shape[2] == 3 else cv2.COLOR_BGRA2RGBA)
+    if a.ndim not in (2, 3) or a.size == 0: raise ValueError(f"{path}: unsupported image shape "
+                                                             f"{a.shape}")
     return a
 
 # %% ../nbs/00_data.ipynb #2c8098b1
@@ -94,7 +104,8 @@ def _to_float(a:np.ndarray, path='array') -> np.ndarray:
     a = a.astype(np.float32)
     if not np.isfinite(a).all(): raise ValueError(f"{path}: image contains NaN or Inf values")
     lo, hi = float(a.min()), float(a.max())
-    if lo < 0 or hi > 1: a = (a - min(lo, 0)) / (hi - min(lo, 0) + 1e-12)  # other ranges: rescale to [0, 1]
+    # other ranges: rescale to [0, 1]
+    if lo < 0 or hi > 1: a = (a - min(lo, 0)) / (hi - min(lo, 0) + 1e-12)
     return a
 
 # %% ../nbs/00_data.ipynb #00f23865
@@ -125,16 +136,16 @@ def _prep_image(a:np.ndarray, crop=None, size=None, gray=True, path='array') -> 
     if a.shape[-1] == 2: a = a[..., :1]                  # gray + alpha -> gray
     a = _crop(a, crop, path)
     if gray and a.shape[-1] == 3: a = (a @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
-    if gray is False and a.shape[-1] == 1: a = np.repeat(a, 3, -1)          # gray=None keeps the channels
+    if gray is False and a.shape[-1] == 1: a = np.repeat(a, 3, -1)    # gray=None keeps the channels
     return np.ascontiguousarray(_resize(a, size), dtype=np.float32)
 
 # %% ../nbs/00_data.ipynb #eefd85c9
-def read_image(path, # PNG, JPG, BMP or TIFF file (8/16 bit or float; gray/RGB/RGBA), or such an array
+def read_image(path, # PNG, JPG, BMP or TIFF file (8/16 bit, float; gray/RGB/RGBA), or an array
                crop=None, # margins to remove: (top, bottom, left, right)
                size=None, # resize to (h, w) after cropping
                gray:bool|None=True # luminance (C=1), RGB (C=3), or None: the channels as stored
               ) -> np.ndarray: # float32 H×W×C in [0, 1]
-    "Read an image (a file, or an array as stored) as float32 `H×W×C` in [0, 1], cropped and resized."
+    "Read an image (a file, or an array as stored) as float32 `H×W×C` in [0, 1], cropped, resized."
     if isinstance(path, np.ndarray): return _prep_image(path, crop, size, gray)
     return _prep_image(_imread(path), crop, size, gray, path)
 
@@ -144,7 +155,8 @@ def _binarize(a:np.ndarray, path='array') -> np.ndarray:
     if a.ndim == 3:
         col = a[..., :3] if a.shape[-1] >= 3 else a[..., :1]
         alpha = a[..., -1] if a.shape[-1] in (2, 4) else None
-        use_alpha = alpha is not None and not col.any() and alpha.min() != alpha.max()   # mask drawn in alpha only
+        # mask drawn in alpha only
+        use_alpha = alpha is not None and not col.any() and alpha.min() != alpha.max()
         a = alpha if use_alpha else col.max(-1)
     a = a.astype(np.float64) if a.dtype != bool else a.astype(np.uint8)
     if not np.isfinite(a).all(): raise ValueError(f"{path}: mask contains NaN or Inf values")
@@ -163,7 +175,7 @@ def _prep_mask(a:np.ndarray, crop=None, size=None, path='array') -> np.ndarray:
     return (_resize(m.astype(np.float32), size) >= 0.5).astype(np.uint8)
 
 # %% ../nbs/00_data.ipynb #0b428bef
-def read_mask(path, # PNG, TIFF or OME-TIFF mask (0/1, 0/255, antialiased, gray or colour), or an array
+def read_mask(path, # PNG, TIFF or OME-TIFF mask (0/1, 0/255, antialiased, any colour), or an array
               size=None, # resize to (h, w); the result stays binary
               crop=None # margins to remove first: (top, bottom, left, right)
              ) -> np.ndarray: # uint8 H×W in {0, 1}
@@ -176,10 +188,12 @@ def read_stack(path # multi-page TIFF
               ) -> np.ndarray: # N×H×W (or N×H×W×C), as stored
     "Read a multi-page TIFF as an `N×H×W` array (as stored)."
     path = Path(path)
-    if path.suffix.lower() not in ('.tif', '.tiff'): raise ValueError(f"{path}: not a TIFF stack (expected .tif or .tiff)")
+    if path.suffix.lower() not in ('.tif', '.tiff'): raise ValueError(f"{path}: not a TIFF stack "
+                                                                      f"(expected .tif or .tiff)")
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such file")
     try: a = tifffile.imread(path)
-    except Exception as e: raise ValueError(f"{path}: cannot read this TIFF ({type(e).__name__}: {e})") from None
+    except Exception as e:
+        raise ValueError(f"{path}: cannot read this TIFF ({type(e).__name__}: {e})") from None
     return a[None] if a.ndim == 2 else a
 
 # %% ../nbs/00_data.ipynb #dfc21603
@@ -196,8 +210,8 @@ def write_stack(path, # .tif file to write
 # %% ../nbs/00_data.ipynb #1b9ad0e9
 _ISBI_FILES = ('train-volume.tif', 'train-labels.tif', 'test-volume.tif')
 
-def isbi_root(root=None, # a folder to check first; else $NEEDLE_ISBI, then ../shared/data/isbi2012 upwards
-              required:bool|None=None # raise when absent (default: when $CI is set, so CI never skips)
+def isbi_root(root=None, # a folder to check first; then $NEEDLE_ISBI, then ../shared/data/isbi2012
+              required:bool|None=None # raise when absent (default: when $CI is set: CI never skips)
              ) -> Path|None: # the folder holding the ISBI 2012 stacks, or None
     "Find the ISBI 2012 folder; None when it is absent (FileNotFoundError if `required`)."
     cands = [root] if root else []
@@ -207,7 +221,8 @@ def isbi_root(root=None, # a folder to check first; else $NEEDLE_ISBI, then ../s
     for c in cands:
         if c and all((Path(c)/f).is_file() for f in _ISBI_FILES[:2]): return Path(c)
     if required or (required is None and os.environ.get('CI', '').lower() in ('1', 'true', 'yes')):
-        raise FileNotFoundError(f"ISBI 2012 stacks not found in {', '.join(map(str, filter(None, cands)))}")
+        raise FileNotFoundError(f"ISBI 2012 stacks not found in "
+                                f"{', '.join(map(str, filter(None, cands)))}")
     return None
 
 # %% ../nbs/00_data.ipynb #1b67676f
@@ -216,9 +231,11 @@ def load_isbi(root # folder with train-volume.tif, train-labels.tif and (optiona
     "Load the ISBI 2012 stacks: (train images, train labels, test images)."
     root = Path(root)
     missing = [f for f in _ISBI_FILES[:2] if not (root/f).is_file()]
-    if missing: raise FileNotFoundError(f"{root}: missing {', '.join(missing)} (the ISBI 2012 layout)")
+    if missing: raise FileNotFoundError(f"{root}: missing {', '.join(missing)} (the ISBI 2012 "
+                                        f"layout)")
     x, y = read_stack(root/_ISBI_FILES[0]), read_stack(root/_ISBI_FILES[1])
-    if x.shape != y.shape: raise ValueError(f"{root}: train-volume {x.shape} and train-labels {y.shape} differ in shape")
+    if x.shape != y.shape: raise ValueError(f"{root}: train-volume {x.shape} and train-labels "
+                                            f"{y.shape} differ in shape")
     t = read_stack(root/_ISBI_FILES[2]) if (root/_ISBI_FILES[2]).is_file() else None
     return x, y, t
 
@@ -231,11 +248,13 @@ def parse_slices(spec, # '0-24', '25,27,29' or a mix such as '0-3,7'
     for part in str(spec).split(','):
         a, _, b = part.partition('-')
         out += list(range(int(a), int(b) + 1)) if b else [int(a)]
-    if not out or min(out) < 0 or max(out) >= n: raise ValueError(f"slices {spec!r} are outside 0..{n - 1}")
+    if not out or min(out) < 0 or max(out) >= n: raise ValueError(f"slices {spec!r} are outside "
+                                                                  f"0..{n - 1}")
     return out
 
 # %% ../nbs/00_data.ipynb #3865a63c
-_MASK_SUFFIXES = ('_mask', '-mask', '_masks', '_label', '_labels', '-label', '_gt', '_seg', '_annotation')
+_MASK_SUFFIXES = ('_mask', '-mask', '_masks', '_label', '_labels', '-label', '_gt', '_seg',
+                  '_annotation')
 _IMAGE_SUFFIXES = ('_img', '_image', '-img')
 
 def _stem(p:Path) -> str:
@@ -261,11 +280,13 @@ def natural_key(s:str) -> list:
 # %% ../nbs/00_data.ipynb #92783802
 def list_images(folder # a folder of frames
                ) -> list[Path]: # its visible image files, in natural name order
-    "The image files of `folder` (PNG, JPG, BMP, TIFF; hidden files skipped); an error if there are none."
+    "The image files of `folder` (PNG, JPG, BMP, TIFF; not hidden ones); an error if none."
     d = Path(folder)
     if not d.is_dir(): raise FileNotFoundError(f"{d}: folder not found")
-    fs = [p for p in d.iterdir() if p.is_file() and not p.name.startswith('.') and p.suffix.lower() in _IMG_EXTS]
-    if not fs: raise ValueError(f"{d}: no image files in this folder (looked for {', '.join(_IMG_EXTS)})")
+    fs = [p for p in d.iterdir() if p.is_file() and not p.name.startswith('.')
+          and p.suffix.lower() in _IMG_EXTS]
+    if not fs: raise ValueError(f"{d}: no image files in this folder (looked for "
+                                f"{', '.join(_IMG_EXTS)})")
     return sorted(fs, key=lambda p: natural_key(p.name))
 
 # %% ../nbs/00_data.ipynb #c63cd0e2
@@ -274,13 +295,14 @@ def _index(files, suffixes, folder) -> dict:
     idx = {}
     for f in files:
         k = _key(f, suffixes)
-        if k in idx: raise ValueError(f"{folder}: {idx[k].name} and {f.name} both pair as '{k}'; remove one")
+        if k in idx: raise ValueError(f"{folder}: {idx[k].name} and {f.name} both pair as '{k}'; "
+                                      f"remove one")
         idx[k] = f
     return idx
 
 # %% ../nbs/00_data.ipynb #a13db062
 def pair_files(image_dir, # folder of images
-               mask_dir=None # folder of masks (default: the image folder, masks named with a suffix like `_mask`)
+               mask_dir=None # folder of masks (default: the image folder, masks like `x_mask.png`)
               ) -> list[tuple[Path, Path]]: # (image, mask) pairs in natural name order
     "Pair images with masks by file name, never by listing order; unmatched names are an error."
     mask_dir = image_dir if mask_dir is None else mask_dir
@@ -288,7 +310,8 @@ def pair_files(image_dir, # folder of images
     if Path(image_dir).resolve() == Path(mask_dir).resolve():
         is_mask = lambda f: _key(f, _MASK_SUFFIXES) != _stem(f)
         files, mfiles = [f for f in files if not is_mask(f)], [f for f in files if is_mask(f)]
-    imgs, masks = _index(files, _IMAGE_SUFFIXES, image_dir), _index(mfiles, _MASK_SUFFIXES, mask_dir)
+    imgs, masks = _index(files, _IMAGE_SUFFIXES, image_dir), _index(mfiles, _MASK_SUFFIXES,
+                                                                    mask_dir)
     _check_pairs(imgs, masks, image_dir, mask_dir)
     return [(imgs[k], masks[k]) for k in sorted(imgs, key=natural_key)]
 
@@ -297,9 +320,11 @@ def _check_pairs(imgs:dict, masks:dict, image_dir, mask_dir):
     "Raise one message listing the images without a mask and the masks without an image."
     lone_i = sorted(set(imgs) - set(masks), key=natural_key)
     lone_m = sorted(set(masks) - set(imgs), key=natural_key)
-    def show(ks, d): return ', '.join(d[k].name for k in ks[:8]) + (f' (+{len(ks) - 8} more)' if len(ks) > 8 else '')
-    msg = [f"{len(lone_i)} image(s) in {image_dir} have no mask: {show(lone_i, imgs)}" if lone_i else '',
-           f"{len(lone_m)} mask(s) in {mask_dir} have no image: {show(lone_m, masks)}" if lone_m else '']
+    def show(ks, d): return ', '.join(d[k].name for k in ks[:8]) + (f' (+{len(ks) - 8} more)'
+                                                                    if len(ks) > 8 else '')
+    msg = [f"{len(lone_i)} image(s) in {image_dir} have no mask: {show(lone_i, imgs)}" if lone_i
+           else '', f"{len(lone_m)} mask(s) in {mask_dir} have no image: {show(lone_m, masks)}"
+           if lone_m else '']
     if lone_i or lone_m: raise ValueError('; '.join(m for m in msg if m))
 
 # %% ../nbs/00_data.ipynb #27c23f18
@@ -329,7 +354,7 @@ def _pose_row(name:str, p) -> list:
 
 # %% ../nbs/00_data.ipynb #ee1545f0
 def write_poses(path, # the poses.csv to write
-                poses, # (file name, pose) pairs; a pose is a dict with tip, entry, angle_deg, or None
+                poses, # (file name, pose) pairs; a pose: dict with tip, entry, angle_deg, or None
                 force:bool=True # overwrite an existing file?
                ) -> Path:
     "Write a poses.csv atomically: one row per frame, empty cells for frames without a needle."
@@ -339,7 +364,7 @@ def write_poses(path, # the poses.csv to write
 
 # %% ../nbs/00_data.ipynb #c3725431
 def read_poses(path # a poses.csv
-              ) -> dict: # {file: dict(tip, entry, angle_deg)}, values None for frames without a needle
+              ) -> dict: # {file: dict(tip, entry, angle_deg)}; None values: no needle in that frame
     "Read a poses.csv into {file: pose dict}."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such poses file")
@@ -348,4 +373,5 @@ def read_poses(path # a poses.csv
         raise ValueError(f"{path}: missing columns {sorted(set(_POSE_COLS) - set(rows[0]))}")
     num = lambda r, k: float(r[k]) if r[k] not in ('', None) else None
     xy = lambda r, k: (num(r, k + '_x'), num(r, k + '_y')) if r[k + '_x'] else None
-    return {r['file']: dict(tip=xy(r, 'tip'), entry=xy(r, 'entry'), angle_deg=num(r, 'angle_deg')) for r in rows}
+    return {r['file']: dict(tip=xy(r, 'tip'), entry=xy(r, 'entry'),
+                            angle_deg=num(r, 'angle_deg')) for r in rows}

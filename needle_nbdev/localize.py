@@ -14,7 +14,7 @@ __all__ = ['NeedlePose', 'localize_needle', 'tip_mask', 'locate', 'draw_pose', '
 # %% ../nbs/05a_localize.ipynb #0fd39b23
 @dataclass
 class NeedlePose:
-    "A needle's tip and entry (x, y) in pixels, axis angle in degrees, visible length and line score; falsy if none was found."
+    "A needle's tip and entry (x, y in pixels), angle (degrees), length, line score; falsy if none."
     tip: tuple|None = None
     entry: tuple|None = None
     angle_deg: float|None = None
@@ -22,32 +22,36 @@ class NeedlePose:
     score: float = 0.0
     reason: str = ''
     def __bool__(self): return self.tip is not None
-    def asdict(self): return dict(tip=self.tip, entry=self.entry, angle_deg=self.angle_deg, length=self.length, score=self.score)
+    def asdict(self): return dict(tip=self.tip, entry=self.entry, angle_deg=self.angle_deg,
+                                  length=self.length, score=self.score)
 
 # %% ../nbs/05a_localize.ipynb #3552b713
-_SIDES = dict(left=lambda p, r: p[0] - r[2], right=lambda p, r: r[3] - p[0], top=lambda p, r: p[1] - r[0], bottom=lambda p, r: r[1] - p[1])
+_SIDES = dict(left=lambda p, r: p[0] - r[2], right=lambda p, r: r[3] - p[0],
+              top=lambda p, r: p[1] - r[0], bottom=lambda p, r: r[1] - p[1])
 
 def _fit_axis(pts:np.ndarray, band:float):
-    "Robust axis: Huber fitLine, then a refit on points within `band` px. Returns (unit v, point p0, inlier mask)."
+    "Robust axis: Huber fitLine, then a refit within `band` px: (unit v, point p0, inliers)."
     vx, vy, x0, y0 = cv2.fitLine(pts, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
     v, p0 = np.array([vx, vy]), np.array([x0, y0])
     inl = np.abs((pts - p0) @ np.array([-v[1], v[0]])) <= band
-    if inl.sum() >= 2: vx, vy, x0, y0 = cv2.fitLine(pts[inl], cv2.DIST_L2, 0, 0.01, 0.01).ravel(); v, p0 = np.array([vx, vy]), np.array([x0, y0])
+    if inl.sum() >= 2:
+        vx, vy, x0, y0 = cv2.fitLine(pts[inl], cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        v, p0 = np.array([vx, vy]), np.array([x0, y0])
     return v, p0, np.abs((pts - p0) @ np.array([-v[1], v[0]])) <= band
 
 # %% ../nbs/05a_localize.ipynb #a69747fe
 def _axis_ends(q:np.ndarray, v:np.ndarray, p0:np.ndarray, band:float) -> list:
     "The two ends of the inliers `q` along the axis (v, p0), each on the local centre line near it."
     t, nv = (q - p0) @ v, np.array([-v[1], v[0]]); c = (q - p0) @ nv
-    win = max(12.0, 2 * band)                                            # local centre line near each end
+    win = max(12.0, 2 * band)                                      # local centre line near each end
     return [p0 + t.min() * v + nv * np.median(c[t <= t.min() + win]),
             p0 + t.max() * v + nv * np.median(c[t >= t.max() - win])]
 
 # %% ../nbs/05a_localize.ipynb #3e7f847b
 def _order_ends(ends:list, shape:tuple, roi, entry_side) -> tuple:
-    "(entry, tip): the entry is the end on `entry_side`, else the end nearer a border of the visible region."
+    "(entry, tip): the entry is the end on `entry_side`, else the one nearer a border."
     t_, b_, l_, r_ = roi or (0, 0, 0, 0)
-    box = (t_, shape[0] - 1 - b_, l_, shape[1] - 1 - r_)                 # top, bottom, left, right edges
+    box = (t_, shape[0] - 1 - b_, l_, shape[1] - 1 - r_)            # top, bottom, left, right edges
     if entry_side is not None:
         if entry_side not in _SIDES:
             raise ValueError(f"entry_side must be one of {', '.join(_SIDES)}, got {entry_side!r}")
@@ -63,12 +67,12 @@ def _line_score(q:np.ndarray, inl:np.ndarray) -> float:
 
 # %% ../nbs/05a_localize.ipynb #1c7e3425
 def localize_needle(mask, # H×W binary mask (any values > 0 count)
-                    entry_side:str|None=None, # 'left', 'right', 'top' or 'bottom' if known; else the end nearer a border
-                    roi=None, # (top, bottom, left, right) margins of the visible region (e.g. the crop); borders are its edges
+                    entry_side:str|None=None, # 'left', 'right', 'top' or 'bottom' if known
+                    roi=None, # margins (top, bottom, left, right) of the visible region
                     min_pixels:int=20, # fewer mask pixels than this: no needle
-                    band:float|None=None # inlier distance from the axis (default: 2 + 1.5 × the mask's half-width)
+                    band:float|None=None # inlier distance from the axis (default: from the width)
                    ) -> NeedlePose:
-    "Tip, entry, axis angle, length and line score of the needle in `mask`; falsy with a reason if none."
+    "Tip, entry, axis angle, length and line score of the needle in `mask`; falsy if none."
     m = np.asarray(mask) > 0
     if m.ndim != 2: raise ValueError(f"localize_needle expects an H×W mask, got shape {m.shape}")
     n = int(m.sum())
@@ -88,12 +92,13 @@ def localize_needle(mask, # H×W binary mask (any values > 0 count)
 # %% ../nbs/05a_localize.ipynb #6e4056b6
 def tip_mask(prob:np.ndarray, # H×W probabilities
              threshold:float=0.5, # pixels at least this sure seed the needle
-             low:float|None=None # weaker pixels, down to this (default: threshold / 2), join where they touch a seed
+             low:float|None=None # connected pixels down to this join (default: threshold / 2)
             ) -> np.ndarray: # H×W uint8 mask for `localize_needle`
-    "Hysteresis threshold (8-connected): the mask `prob >= threshold` grown through pixels `>= low` that connect to it."
+    "Hysteresis threshold (8-connected): `prob >= threshold`, grown through pixels `>= low`."
     from scipy import ndimage
     low = threshold / 2 if low is None else low
-    if not 0 < low <= threshold: raise ValueError(f"tip_mask: need 0 < low <= threshold, got low={low}, threshold={threshold}")
+    if not 0 < low <= threshold: raise ValueError(f"tip_mask: need 0 < low <= threshold, got "
+                                                  f"low={low}, threshold={threshold}")
     lab, n = ndimage.label(prob >= low, structure=np.ones((3, 3)))
     keep = np.zeros(n + 1, bool); keep[np.unique(lab[prob >= threshold])] = True; keep[0] = False
     return keep[lab].astype(np.uint8)
@@ -102,7 +107,7 @@ def tip_mask(prob:np.ndarray, # H×W probabilities
 def locate(prob:np.ndarray, # frame-sized probabilities from `predict`
             cfg:dict # the run's config: its threshold and crop
            ) -> NeedlePose:
-    "The needle pose of one frame: `localize_needle` on the run's `tip_mask`, the crop as its region."
+    "A frame's needle pose: `localize_needle` on the run's `tip_mask`, the crop as its region."
     return localize_needle(tip_mask(prob, cfg.get('threshold', 0.5)), roi=cfg.get('crop'))
 
 # %% ../nbs/05a_localize.ipynb #8464d8b5
@@ -115,13 +120,15 @@ def draw_pose(image, # H×W or H×W×3 frame (uint8, or float in [0, 1])
     im = np.asarray(image)
     im = (np.clip(im, 0, 1) * 255).astype(np.uint8) if im.dtype != np.uint8 else im.copy()
     if im.ndim == 2 or im.shape[-1] == 1: im = np.repeat(im.reshape(im.shape[:2])[..., None], 3, -1)
-    if mask is not None: g = np.asarray(mask) > 0; im[g] = (0.5 * im[g] + 0.5 * np.array([40, 220, 40])).astype(np.uint8)
+    if mask is not None: g = np.asarray(mask) > 0; im[g] = (0.5 * im[g]
+        + 0.5 * np.array([40, 220, 40])).astype(np.uint8)
     p = pose.asdict() if isinstance(pose, NeedlePose) else (pose or {})
     if p.get('tip') is None: return im
     r = max(3, round(min(im.shape[:2]) / 90))
     tip, ent = (tuple(int(round(v)) for v in p[k]) for k in ('tip', 'entry'))
     cv2.line(im, ent, tip, (255, 220, 0), thickness, cv2.LINE_AA)
-    cv2.circle(im, ent, r, (0, 220, 255), thickness, cv2.LINE_AA); cv2.circle(im, tip, r, (255, 30, 30), -1, cv2.LINE_AA)
+    cv2.circle(im, ent, r, (0, 220, 255), thickness, cv2.LINE_AA)
+    cv2.circle(im, tip, r, (255, 30, 30), -1, cv2.LINE_AA)
     return im
 
 # %% ../nbs/05a_localize.ipynb #105239af
@@ -136,8 +143,12 @@ def needle_scores(probs, # frame-sized probability maps
     r = dict(n=len(P), iou=M.iou(T, P), dice=M.dice(T, P))
     if gts is None: return r
     pairs = [(e, g) for e, g in zip(ests, gts) if e and g['tip'] is not None]
-    tips, angs = [M.tip_error(e.tip, g['tip']) for e, g in pairs], [M.angle_error(e.angle_deg, g['angle_deg']) for e, g in pairs]
-    det = M.detection_scores([e.asdict() if e else None for e in ests], [g if g['tip'] is not None else None for g in gts])
-    r.update(tip_error_median=float(np.median(tips)) if tips else None, tip_error_p90=float(np.percentile(tips, 90)) if tips else None,
-             angle_error_median=float(np.median(angs)) if angs else None, **{f'detection_{k}': v for k, v in det.items()})
+    tips, angs = ([M.tip_error(e.tip, g['tip']) for e, g in pairs],
+                  [M.angle_error(e.angle_deg, g['angle_deg']) for e, g in pairs])
+    det = M.detection_scores([e.asdict() if e else None for e in ests],
+                             [g if g['tip'] is not None else None for g in gts])
+    r.update(tip_error_median=float(np.median(tips)) if tips else None,
+             tip_error_p90=float(np.percentile(tips, 90)) if tips else None,
+             angle_error_median=float(np.median(angs)) if angs else None,
+             **{f'detection_{k}': v for k, v in det.items()})
     return r

@@ -28,7 +28,8 @@ def _as_batch(a) -> np.ndarray:
 def _overlap(y_true, y_pred, threshold):
     "Per-image (intersection, sum of sizes) of thresholded masks, in float64."
     t, p = _as_batch(y_true) >= threshold, _as_batch(y_pred) >= threshold
-    if t.shape != p.shape: raise ValueError(f"shapes differ: y_true {np.shape(y_true)} vs y_pred {np.shape(y_pred)}")
+    if t.shape != p.shape: raise ValueError(f"shapes differ: y_true {np.shape(y_true)} vs y_pred "
+                                            f"{np.shape(y_pred)}")
     return (t & p).sum(1).astype(np.float64), (t.sum(1) + p.sum(1)).astype(np.float64)
 
 # %% ../nbs/02_metrics.ipynb #fbc0032a
@@ -77,7 +78,8 @@ def keras_dice(y_true, y_pred, threshold:float=0.5):
 # %% ../nbs/02_metrics.ipynb #f8f5ae73
 def _f32(y_true, y_pred):
     "Both tensors as float32 (for reductions under mixed precision)."
-    return ops.cast(ops.convert_to_tensor(y_true), 'float32'), ops.cast(ops.convert_to_tensor(y_pred), 'float32')
+    return (ops.cast(ops.convert_to_tensor(y_true), 'float32'),
+            ops.cast(ops.convert_to_tensor(y_pred), 'float32'))
 
 # %% ../nbs/02_metrics.ipynb #590b6952
 @keras.saving.register_keras_serializable(package='needle_nbdev')
@@ -118,7 +120,7 @@ def dice_bce_loss(y_true, y_pred, smooth:float=1.0):
 # %% ../nbs/02_metrics.ipynb #2553b39c
 @keras.saving.register_keras_serializable(package='needle_nbdev')
 def iou_bce_loss(y_true, y_pred):
-    "BCE + (1 − soft IoU): the needle notebook's objective, with a per-pixel term that keeps gradients alive."
+    "BCE + (1 − soft IoU): the needle notebook's objective, plus a per-pixel gradient term."
     t, p = _f32(y_true, y_pred)
     return ops.mean(_bce_map(t, p)) + iou_loss(t, p)
 
@@ -144,7 +146,7 @@ def unet_weight_map(mask, # H×W binary mask: 1 = cell (foreground), 0 = border/
     labels, k = ndimage.label(m)
     if k < 2: return wc
     reach = int(np.ceil(6 * sigma)) + 1
-    d = np.full((2,) + m.shape, np.inf, np.float32)                       # nearest and second-nearest
+    d = np.full((2,) + m.shape, np.inf, np.float32)                     # nearest and second-nearest
     for i, sl in enumerate(ndimage.find_objects(labels), 1):
         y0, y1 = max(sl[0].start - reach, 0), min(sl[0].stop + reach, m.shape[0])
         x0, x1 = max(sl[1].start - reach, 0), min(sl[1].stop + reach, m.shape[1])
@@ -167,14 +169,15 @@ class WeightedBCE(keras.losses.Loss):
     def __init__(self, name='weighted_bce', **kwargs): super().__init__(name=name, **kwargs)
     def call(self, y_true, y_pred):
         if y_true.shape[-1] not in (None, 2):
-            raise ValueError(f"weighted_bce needs targets packed as (mask, weight), got {y_true.shape[-1]} "
-                             "channel(s); train with loss='weighted_bce' so the pipeline adds the weights")
+            raise ValueError(f"weighted_bce needs targets packed as (mask, weight), got "
+                             f"{y_true.shape[-1]} channel(s); train with loss='weighted_bce' so "
+                             f"the pipeline adds the weights")
         y_true = ops.cast(y_true, 'float32')
         return weighted_bce(y_true[..., :1], y_pred, y_true[..., 1:2])
 
 # %% ../nbs/02_metrics.ipynb #20afafd4
 def _contingency(gt, pred):
-    "Counts n_ij of (pred, gt) label pairs over gt-foreground pixels; pred label 0 = singleton pixels."
+    "Counts n_ij of (pred, gt) label pairs over gt foreground; pred label 0: one segment per pixel."
     fg = gt > 0
     g, p = gt[fg].astype(np.int64), pred[fg].astype(np.int64)
     p = np.where(p == 0, p.max(initial=0) + 1 + np.arange(p.size), p)   # boundary: one segment each
@@ -200,7 +203,7 @@ def _entropy(q:np.ndarray) -> float:
 
 # %% ../nbs/02_metrics.ipynb #0b5d5104
 def _info_scores(gt, pred):
-    "(split, merge) scores I/H(S) and I/H(T) on gt foreground; 0 where that entropy is 0, as Fiji does."
+    "(split, merge) scores I/H(S), I/H(T) on gt foreground; 0 where that entropy is 0 (as in Fiji)."
     n, _, _, ii, jj = _contingency(gt, pred)
     P = n / n.sum()
     hs, ht = _entropy(np.bincount(ii, P)), _entropy(np.bincount(jj, P))
@@ -225,7 +228,7 @@ CHALLENGE_THRESHOLDS = _java_steps()   # 0.0, 0.1, …, 0.9 and 0.99999999999999
 def challenge_segments(cell_prob, # H×W cell probability (high = cell), in [0, 1]
                        t:float # threshold: cells are the pixels with probability > t
                       ) -> np.ndarray: # int32 labels; 0 = boundary pixels (one segment each)
-    "The challenge's segmentation at `t`: 4-connected cells, membranes flooded from them (4-connected)."
+    "The challenge's segmentation at `t`: 4-connected cells, membranes flooded from them (4-conn.)."
     cells = np.asarray(cell_prob) > t
     markers, n = ndimage.label(cells)                          # SciPy's 2-D default: 4-connectivity
     if n == 0: return markers
@@ -236,7 +239,8 @@ def _cell_maps(prob, labels, cell_prob:bool):
     "Validate; return (cell probability N×H×W in [0, 1], labels N×H×W)."
     prob, labels = np.asarray(prob, np.float64), np.asarray(labels)
     if prob.ndim == 2: prob, labels = prob[None], labels[None]
-    if prob.shape != labels.shape: raise ValueError(f"prob {prob.shape} and labels {labels.shape} differ in shape")
+    if prob.shape != labels.shape: raise ValueError(f"prob {prob.shape} and labels {labels.shape} "
+                                                    f"differ in shape")
     if prob.max() > 1: prob = prob / 255.0
     return (prob if cell_prob else 1 - prob), labels
 
@@ -282,7 +286,7 @@ def _pt(p):
 
 # %% ../nbs/02_metrics.ipynb #b8a3368a
 def tip_error(pred, true) -> float:
-    "Distance in pixels between predicted and true tips (poses or (x, y)); NaN if either is missing."
+    "Distance in pixels between predicted and true tips (poses or (x, y)); NaN if one is missing."
     a, b = _pt(pred), _pt(true)
     return float('nan') if a is None or b is None else float(np.hypot(*(a - b)))
 
@@ -297,8 +301,11 @@ def angle_error(pred, true) -> float:
 # %% ../nbs/02_metrics.ipynb #338ec6da
 def detection_scores(preds:list, trues:list) -> dict:
     "Precision and recall of needle presence over frames (a pose with a tip = needle present)."
-    if len(preds) != len(trues): raise ValueError(f"{len(preds)} predictions for {len(trues)} ground-truth frames")
+    if len(preds) != len(trues): raise ValueError(f"{len(preds)} predictions for {len(trues)} "
+                                                  f"ground-truth frames")
     has = lambda p: _pt(p) is not None
-    tp = sum(has(p) and has(t) for p, t in zip(preds, trues)); fp = sum(has(p) and not has(t) for p, t in zip(preds, trues))
+    tp = sum(has(p) and has(t) for p, t in zip(preds, trues))
+    fp = sum(has(p) and not has(t) for p, t in zip(preds, trues))
     fn = sum(not has(p) and has(t) for p, t in zip(preds, trues)); tn = len(preds) - tp - fp - fn
-    return dict(precision=tp / (tp + fp) if tp + fp else 1.0, recall=tp / (tp + fn) if tp + fn else 1.0, tp=tp, fp=fp, fn=fn, tn=tn)
+    return dict(precision=tp / (tp + fp) if tp + fp else 1.0,
+                recall=tp / (tp + fn) if tp + fn else 1.0, tp=tp, fp=fp, fn=fn, tn=tn)

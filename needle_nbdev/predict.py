@@ -7,7 +7,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 import numpy as np, cv2
-from .io import (read_image, read_mask, read_stack, write_stack, pair_files, atomic_write, staged_dir,
+from .io import (read_image, read_mask, read_stack, write_stack, pair_files,
+                             atomic_write, staged_dir,
                              read_poses, write_poses, list_images, load_isbi, parse_slices)
 from .runs import load_run
 from .localize import locate, draw_pose, needle_scores
@@ -19,18 +20,21 @@ __all__ = ['tile_plan', 'blend_window', 'predict_tiled', 'frame_to_input', 'inpu
 
 # %% ../nbs/05_predict.ipynb #f780d3b3
 def tile_plan(h:int, w:int, tile:int, overlap:int) -> dict:
-    "Padding and tile origins covering an h×w image with `tile`-sized tiles overlapping by `overlap`."
-    if tile < 1 or not 0 <= overlap < tile: raise ValueError(f"need tile >= 1 and 0 <= overlap < tile, got tile={tile}, overlap={overlap}")
+    "Padding and tile origins covering an h×w image with `tile`² tiles overlapping by `overlap`."
+    if tile < 1 or not 0 <= overlap < tile: raise ValueError(f"need tile >= 1 and 0 <= overlap < "
+        f"tile, got tile={tile}, overlap={overlap}")
     m = overlap // 2
     ph, pw = max(h + 2 * m, tile), max(w + 2 * m, tile)
     step = tile - overlap
     starts = lambda n: sorted({*range(0, max(n - tile, 0) + 1, step), max(n - tile, 0)})
-    return dict(pad=((m, ph - h - m), (m, pw - w - m)), ys=starts(ph), xs=starts(pw), shape=(ph, pw))
+    return dict(pad=((m, ph - h - m), (m, pw - w - m)), ys=starts(ph), xs=starts(pw),
+                shape=(ph, pw))
 
 # %% ../nbs/05_predict.ipynb #986419ff
 def blend_window(tile:int, overlap:int=0, sigma_frac:float=1 / 6) -> np.ndarray:
-    "Blending weights for one tile: Gaussian (floored at 1e-3), zero in the outer overlap//4 pixels."
-    g = np.maximum(np.exp(-0.5 * ((np.arange(tile) - (tile - 1) / 2) / (sigma_frac * tile)) ** 2), 0.0316)
+    "Blending weights of a tile: Gaussian (floored at 1e-3), zero in the outer overlap//4 pixels."
+    g = np.maximum(np.exp(-0.5 * ((np.arange(tile) - (tile - 1) / 2) / (sigma_frac * tile)) ** 2),
+                   0.0316)
     q = overlap // 4
     if q: g[:q] = g[-q:] = 0
     return np.outer(g, g).astype(np.float32)
@@ -40,29 +44,34 @@ def _tta_ops(tta):
     "Pairs (forward, inverse) of array transforms on N×H×W×C batches."
     ident = [(lambda a: a, lambda a: a)]
     if not tta: return ident
-    flips = [(lambda a: a[:, ::-1], lambda a: a[:, ::-1]), (lambda a: a[:, :, ::-1], lambda a: a[:, :, ::-1])]
+    flips = [(lambda a: a[:, ::-1], lambda a: a[:, ::-1]),
+             (lambda a: a[:, :, ::-1], lambda a: a[:, :, ::-1])]
     if tta in (True, 'flip'): return ident + flips
     if tta == 'd4':
-        rots = [(lambda a, k=k: np.rot90(a, k, (1, 2)), lambda a, k=k: np.rot90(a, -k, (1, 2))) for k in (1, 2, 3)]
+        rots = [(lambda a, k=k: np.rot90(a, k, (1, 2)),
+                 lambda a, k=k: np.rot90(a, -k, (1, 2))) for k in (1, 2, 3)]
         return ident + flips + rots
     raise ValueError(f"tta must be False, 'flip' or 'd4', got {tta!r}")
 
 # %% ../nbs/05_predict.ipynb #58559d66
 def _model_batch(model, batch:np.ndarray, tta) -> np.ndarray:
-    "Model output for a batch (Keras's compiled predict step), averaged over test-time augmentations."
-    outs = [inv(np.asarray(model.predict_on_batch(np.ascontiguousarray(fw(batch))))) for fw, inv in _tta_ops(tta)]
+    "Model output for a batch (Keras's compiled predict step), averaged over test-time transforms."
+    outs = [inv(np.asarray(model.predict_on_batch(np.ascontiguousarray(fw(batch)))))
+            for fw, inv in _tta_ops(tta)]
     return np.mean(outs, 0)[..., 0]
 
 # %% ../nbs/05_predict.ipynb #be63eda8
 def _match_channels(img:np.ndarray, mc) -> np.ndarray:
-    "Convert RGB -> gray or gray -> RGB (with a warning) when that is what the model takes; else an error."
+    "Convert RGB -> gray or gray -> RGB (with a warning) when the model takes that; else an error."
     import warnings
     c = img.shape[-1]
     if mc is None or c == mc: return img
     if mc == 1 and c in (3, 4):
-        warnings.warn(f"model takes 1 channel: converted the {c}-channel image to gray"); return (img[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
+        warnings.warn(f"model takes 1 channel: converted the {c}-channel image to gray")
+        return (img[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
     if mc == 3 and c == 1:
-        warnings.warn("model takes 3 channels: repeated the gray image to RGB"); return np.repeat(img, 3, -1)
+        warnings.warn("model takes 3 channels: repeated the gray image to RGB")
+        return np.repeat(img, 3, -1)
     raise ValueError(f"model expects {mc} channel(s), image has {c}")
 
 # %% ../nbs/05_predict.ipynb #464b65ef
@@ -80,20 +89,24 @@ def predict_tiled(model, # Keras model mapping N×T×T×C to N×T×T×1 probabil
     mh, mw, mc = model.input.shape[1:]
     img = _match_channels(img, mc)
     tile = tile or mh or 512
-    if mh is not None and (tile, tile) != (mh, mw): raise ValueError(f"this model takes {mh}x{mw} tiles, not {tile}")
+    if mh is not None and (tile, tile) != (mh, mw): raise ValueError(f"this model takes {mh}x{mw} "
+                                                                     f"tiles, not {tile}")
     overlap = tile // 4 if overlap is None else overlap
     h, w = img.shape[:2]
     p = tile_plan(h, w, tile, overlap)
     padded = np.pad(img, (*p['pad'], (0, 0)), mode='symmetric')
-    acc, wsum, win = np.zeros(p['shape'], np.float32), np.zeros(p['shape'], np.float32), blend_window(tile, overlap)
+    acc, wsum, win = (np.zeros(p['shape'], np.float32), np.zeros(p['shape'], np.float32),
+                      blend_window(tile, overlap))
     coords = [(y, x) for y in p['ys'] for x in p['xs']]
     for i in range(0, len(coords), batch_size):
         cs = coords[i:i + batch_size]
         out = _model_batch(model, np.stack([padded[y:y + tile, x:x + tile] for y, x in cs]), tta)
-        for (y, x), o in zip(cs, out): acc[y:y + tile, x:x + tile] += o * win; wsum[y:y + tile, x:x + tile] += win
-    del padded                                                                 # the input is done with
+        for (y, x), o in zip(cs, out): acc[y:y + tile, x:x + tile] += o * win; wsum[y:y + tile, x:x
+                                                                                    + tile] += win
+    del padded                                                              # the input is done with
     (t, _), (l, _) = p['pad']
-    res = acc[t:t + h, l:l + w]; res /= wsum[t:t + h, l:l + w]                # padding may have zero weight; the image never
+    # padding may have zero weight; the image never
+    res = acc[t:t + h, l:l + w]; res /= wsum[t:t + h, l:l + w]
     del wsum
     return np.ascontiguousarray(res)
 
@@ -109,7 +122,7 @@ def _frame_geometry(frame_hw, cfg) -> tuple:
 
 # %% ../nbs/05_predict.ipynb #f7cb8c0e
 def frame_to_input(pt, frame_hw, cfg):
-    "Map (x, y) in the original frame to network-input pixels (crop, then resize; pixel centres aligned)."
+    "Map (x, y) in the original frame to network-input pixels (crop, then resize; centres aligned)."
     t, l, ch, cw, ih, iw = _frame_geometry(frame_hw, cfg)
     return ((pt[0] - l + 0.5) * iw / cw - 0.5, (pt[1] - t + 0.5) * ih / ch - 0.5)
 
@@ -121,10 +134,11 @@ def input_to_frame(pt, frame_hw, cfg):
 
 # %% ../nbs/05_predict.ipynb #8b9fed80
 def _paste(prob_in:np.ndarray, frame_hw, cfg) -> np.ndarray:
-    "Network-input probabilities -> frame-sized probabilities (resized back, zero outside the crop)."
+    "Network-input probabilities -> frame-sized ones (resized back, zero outside the crop)."
     t, l, ch, cw, ih, iw = _frame_geometry(frame_hw, cfg)
     full = np.zeros(frame_hw, np.float32)
-    full[t:t + ch, l:l + cw] = cv2.resize(prob_in, (cw, ch), interpolation=cv2.INTER_LINEAR) if (ih, iw) != (ch, cw) else prob_in
+    full[t:t + ch, l:l + cw] = (cv2.resize(prob_in, (cw, ch), interpolation=cv2.INTER_LINEAR)
+                                if (ih, iw) != (ch, cw) else prob_in)
     return full
 
 # %% ../nbs/05_predict.ipynb #71bc11f3
@@ -135,20 +149,21 @@ def _as_frame(x):
     return np.asarray(x), None
 
 # %% ../nbs/05_predict.ipynb #0dac36c5
-def predict(model_or_run, # run directory, or (model, config), or a bare Keras model (tiled, no crop/resize)
-            images, # list of paths, arrays or (name, array) pairs (raw frames as stored: uint8/uint16 or float in [0, 1])
+def predict(model_or_run, # run directory, (model, config), or a bare Keras model (tiled, no crop)
+            images, # paths, arrays or (name, array) pairs: frames as stored (or floats in [0, 1])
             tile:int|None=None, # tile size for tiled models (default: the model's input size)
             overlap:int|None=None, # tile overlap (default: tile // 4)
             batch_size:int=4, # tiles per model call
             tta=False, # False, 'flip' or 'd4'
             threshold:float|None=None, # mask threshold (default: the run's, else 0.5)
             progress:bool=False # show a progress bar
-           ) -> list[tuple[np.ndarray, np.ndarray]]: # per image: (probability float32, mask uint8), frame-sized
+           ) -> list[tuple[np.ndarray, np.ndarray]]: # per image: (float32 probability, uint8 mask)
     "Predict probabilities and masks in original-frame coordinates."
     from tqdm.auto import tqdm
     if isinstance(model_or_run, (str, Path)): model, cfg = load_run(model_or_run)
     elif isinstance(model_or_run, tuple): model, cfg = model_or_run
-    else: model, cfg = model_or_run, dict(mode='tile', crop=None, channels=None, threshold=0.5)   # bare model: keep channels
+    # bare model: keep channels
+    else: model, cfg = model_or_run, dict(mode='tile', crop=None, channels=None, threshold=0.5)
     th = cfg.get('threshold', 0.5) if threshold is None else threshold
     ch = cfg.get('channels', 1)
     out = []
@@ -168,7 +183,7 @@ def predict(model_or_run, # run directory, or (model, config), or a bare Keras m
 def save_masks(masks, # sequence of H×W masks ({0,1}) or probabilities
                out, # folder (png / tif) or .tif file (stack)
                names=None, # file names (stems are kept); default mask_0000, ...
-               fmt:str='png', # 'png' (0/255), 'tif' (0/1 per file) or 'stack' (one multi-page TIFF, 0/255)
+               fmt:str='png', # 'png' (0/255), 'tif' (0/1 each) or 'stack' (a multi-page TIFF)
                force:bool=False # overwrite existing files
               ) -> list[Path]:
     "Write masks as PNGs, TIFFs or one multi-page prediction.tif, atomically."
@@ -176,7 +191,8 @@ def save_masks(masks, # sequence of H×W masks ({0,1}) or probabilities
     if fmt == 'stack':
         arr = np.stack([(np.asarray(m) > 0).astype(np.uint8) * 255 for m in masks])
         return [write_stack(out, arr, force=force)]
-    if fmt not in ('png', 'tif'): raise ValueError(f"fmt must be 'png', 'tif' or 'stack', got {fmt!r}")
+    if fmt not in ('png', 'tif'): raise ValueError(f"fmt must be 'png', 'tif' or 'stack', got "
+                                                   f"{fmt!r}")
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     names = names or [f'mask_{i:04d}' for i in range(len(masks))]
     paths = []
@@ -201,31 +217,35 @@ def _inputs(path) -> tuple:
 def _check_out(out:Path, inp:Path):
     "Refuse to write into (or over) the input."
     o, i = out.resolve(), inp.resolve()
-    if o == i or i in o.parents or (i.is_dir() and o in i.parents): raise ValueError(f"{out}: output would be inside or over the input {inp}; choose another --out")
+    if o == i or i in o.parents or (i.is_dir() and o in i.parents): raise ValueError(f"{out}: "
+        f"output would be inside or over the input {inp}; choose another --out")
 
 # %% ../nbs/05_predict.ipynb #b4e8b875
 def _predict_stack(mc:tuple, stack:np.ndarray, st:Path, kw:dict, progress:bool):
-    "prediction.tif (0/255) and probability.tif (float32) of every slice into the staging folder `st`."
+    "prediction.tif (0/255) and probability.tif (float32) of every slice, into the folder `st`."
     from tqdm.auto import tqdm
-    res = [predict(mc, [s], **kw)[0] for s in tqdm(stack, desc='needle_predict', unit='slice', disable=not progress)]
+    res = [predict(mc, [s], **kw)[0] for s in tqdm(stack, desc='needle_predict', unit='slice',
+                                                   disable=not progress)]
     save_masks([m for _, m in res], st / 'prediction.tif', fmt='stack', force=True)
     write_stack(st / 'probability.tif', np.stack([p for p, _ in res]).astype(np.float32))
 
 # %% ../nbs/05_predict.ipynb #7190dcae
-def _predict_frames(mc:tuple, files:list, st:Path, kw:dict, localize:bool, overlay:bool, progress:bool):
+def _predict_frames(mc:tuple, files:list, st:Path, kw:dict, localize:bool, overlay:bool,
+                    progress:bool):
     "Masks (and poses.csv, overlays) of every frame file into the staging folder `st`."
     from tqdm.auto import tqdm
     (st / 'masks').mkdir(); poses = []
     if overlay: (st / 'overlays').mkdir()
     for f in tqdm(files, desc='needle_predict', unit='frame', disable=not progress):
-        raw = read_image(f, gray=None)                                   # decoded once: mask and overlay
+        raw = read_image(f, gray=None)                              # decoded once: mask and overlay
         prob, m = predict(mc, [(f.name, raw)], **kw)[0]
         save_masks([m], st / 'masks', [f.name])
         pose = locate(prob, mc[1]) if (localize or overlay) else None
         poses.append((f.name, pose))
         if not overlay: continue
         with atomic_write(st / 'overlays' / (f.stem + '.png')) as t:
-            cv2.imwrite(str(t), cv2.cvtColor(draw_pose(read_image(raw, gray=False), pose, m), cv2.COLOR_RGB2BGR))
+            cv2.imwrite(str(t), cv2.cvtColor(draw_pose(read_image(raw, gray=False), pose, m),
+                                             cv2.COLOR_RGB2BGR))
     if localize: write_poses(st / 'poses.csv', poses)
 
 # %% ../nbs/05_predict.ipynb #95f29056
@@ -248,20 +268,23 @@ def predict_folder(model, # run directory
     return out
 
 # %% ../nbs/05_predict.ipynb #277131a4
-_POSE3D_COLS = ('file', 'tip_x_mm', 'tip_y_mm', 'tip_z_mm', 'entry_x_mm', 'entry_y_mm', 'entry_z_mm', 'dir_x', 'dir_y', 'dir_z', 'length_mm', 'reproj_px', 'reason')
+_POSE3D_COLS = ('file', 'tip_x_mm', 'tip_y_mm', 'tip_z_mm', 'entry_x_mm', 'entry_y_mm',
+                'entry_z_mm', 'dir_x', 'dir_y', 'dir_z', 'length_mm', 'reproj_px', 'reason')
 
 def _stereo_pairs(left:Path, right:Path) -> list:
     "Frames of `left` and `right` paired by file name; an error lists the unmatched ones."
     files = [{f.name: f for f in list_images(d)} for d in (left, right)]
     lo, ro = sorted(set(files[0]) - set(files[1])), sorted(set(files[1]) - set(files[0]))
-    if lo or ro: raise ValueError(f"{left} and {right}: unmatched frames, left only: {', '.join(lo[:5]) or '-'}; right only: {', '.join(ro[:5]) or '-'}")
+    if lo or ro: raise ValueError(f"{left} and {right}: unmatched frames, left only: "
+        f"{', '.join(lo[:5]) or '-'}; right only: {', '.join(ro[:5]) or '-'}")
     return [(files[0][k], files[1][k]) for k in sorted(files[0])]
 
 # %% ../nbs/05_predict.ipynb #1e92f494
 def _pose3d_row(name, sp:StereoPose) -> list:
     "One poses3d.csv row."
     if not sp: return [name] + [''] * 11 + [sp.reason]
-    return [name, *(f'{v:.3f}' for v in (*sp.tip, *sp.entry)), *(f'{v:.5f}' for v in sp.direction), f'{sp.length_mm:.3f}', f'{sp.reproj_px:.3f}', sp.reason]
+    return [name, *(f'{v:.3f}' for v in (*sp.tip, *sp.entry)), *(f'{v:.5f}' for v in sp.direction),
+            f'{sp.length_mm:.3f}', f'{sp.reproj_px:.3f}', sp.reason]
 
 # %% ../nbs/05_predict.ipynb #735514a7
 def predict_stereo(model, # run directory
@@ -273,20 +296,23 @@ def predict_stereo(model, # run directory
                    force:bool=False, # replace an existing output folder
                    progress:bool=True # show a progress bar
                   ) -> Path:
-    "Predict left/right masks for every pair, localize each needle in 3D, write OUT/poses3d.csv and the masks."
+    "Predict the masks of every pair, localize each needle in 3D; write OUT/poses3d.csv, masks."
     from tqdm.auto import tqdm
     left, right, out = Path(left), Path(right), Path(out)
     pairs = _stereo_pairs(left, right)
     cal = calib if isinstance(calib, dict) else load_calib(calib)
     mc = load_run(model); rows = []
     with staged_dir(out, force) as st:
-        for lf, rf in tqdm(pairs, desc='needle_predict --stereo', unit='pair', disable=not progress):
+        for lf, rf in tqdm(pairs, desc='needle_predict --stereo', unit='pair',
+                           disable=not progress):
             (_, ml), (_, mr) = predict(mc, [lf, rf], tile, overlap, tta=tta)
-            save_masks([ml], st / 'masks' / 'left', [lf.name]); save_masks([mr], st / 'masks' / 'right', [rf.name])
+            save_masks([ml], st / 'masks' / 'left', [lf.name])
+            save_masks([mr], st / 'masks' / 'right', [rf.name])
             try: sp = localize_stereo(ml, mr, cal, roi=mc[1].get('crop'))
             except ValueError as e: raise ValueError(f"{lf} / {rf}: {e}") from None
             rows.append(_pose3d_row(lf.name, sp))
-        with open(st / 'poses3d.csv', 'w', newline='') as fh: csv.writer(fh).writerows([_POSE3D_COLS, *rows])
+        with open(st / 'poses3d.csv', 'w', newline='') as fh:
+            csv.writer(fh).writerows([_POSE3D_COLS, *rows])
     return out
 
 # %% ../nbs/05_predict.ipynb #c08846bd
@@ -301,10 +327,12 @@ def evaluate(model, # run directory (or (model, config))
     mc = load_run(model) if isinstance(model, (str, Path)) else model
     if isbi is not None:
         x, y, _ = load_isbi(isbi); idx = parse_slices(slices, len(x))
-        res = [predict(mc, [x[i]], tta=tta)[0] for i in tqdm(idx, desc='needle_evaluate', unit='slice', disable=not progress)]
+        res = [predict(mc, [x[i]], tta=tta)[0] for i in tqdm(idx, desc='needle_evaluate',
+                                                             unit='slice', disable=not progress)]
         prob, lab = np.stack([p for p, _ in res]), y[idx]
         return dict(n=len(idx), slices=idx, iou=M.iou(lab > 0, prob), dice=M.dice(lab > 0, prob),
-                    pixel_error=M.pixel_error(prob, lab, cell_prob=True), rand_error=M.rand_error(prob, lab, cell_prob=True),
+                    pixel_error=M.pixel_error(prob, lab, cell_prob=True),
+                    rand_error=M.rand_error(prob, lab, cell_prob=True),
                     info_error=M.info_error(prob, lab, cell_prob=True))
     pairs = pair_files(images, masks)
     gt_poses = read_poses(poses) if poses else None

@@ -14,39 +14,43 @@ __all__ = ['CONFIG_VERSION', 'machine_info', 'onednn_note', 'write_config', 'rea
 
 # %% ../nbs/04a_runs.ipynb #b82e1427
 def _onednn() -> bool|None:
-    "Whether TensorFlow's oneDNN CPU kernels are on in this process (None if this TensorFlow cannot say)."
+    "Whether TensorFlow's oneDNN CPU kernels are on in this process (None if it cannot say)."
     try: from tensorflow.python.util import _pywrap_util_port
     except ImportError: return None
     return bool(_pywrap_util_port.IsMklEnabled())
 
 # %% ../nbs/04a_runs.ipynb #29a4249c
 def _cpuinfo(field:str, path='/proc/cpuinfo') -> str|None:
-    "The value of `field` (e.g. 'model name', 'flags') for the first CPU in `path`, or None where there is none."
+    "The value of `field` (e.g. 'model name', 'flags') for the first CPU in `path`, or None."
     try:
-        with open(path) as f: return next((l.split(':', 1)[1].strip() for l in f if l.split(':', 1)[0].strip() == field), None)
+        with open(path) as f: return next((l.split(':', 1)[1].strip() for l in f
+                                           if l.split(':', 1)[0].strip() == field), None)
     except OSError: return None
 
 # %% ../nbs/04a_runs.ipynb #3d018110
 def machine_info() -> str:
-    "One line describing this machine: CPU model, cores, TensorFlow and Keras versions, and whether oneDNN is on."
+    "One line about this machine: CPU model, cores, TensorFlow and Keras versions, oneDNN."
     import platform, tensorflow as tf, keras
     cpu = _cpuinfo('model name') or platform.processor() or 'unknown CPU'
     gpus = tf.config.list_physical_devices('GPU')
     dnn = {True: ', oneDNN on', False: ', oneDNN off'}.get(_onednn(), '')
     gpu = f", {len(gpus)} GPU(s)" if gpus else ''
-    return f"{cpu}, {os.cpu_count()} cores{gpu}, TensorFlow {tf.__version__}, Keras {keras.__version__}{dnn}"
+    return (f"{cpu}, {os.cpu_count()} cores{gpu}, TensorFlow {tf.__version__}, Keras "
+            f"{keras.__version__}{dnn}")
 
 # %% ../nbs/04a_runs.ipynb #472dc8f9
 def onednn_note(model_name:str, # the Keras model's name, e.g. 'isbi_unet'
                 onednn:bool|None=None, # oneDNN on (default: this process)
                 cpu_flags:str|None=None # /proc/cpuinfo's flags (default: this machine's)
                ) -> str|None: # a one-line advice, or None
-    "Advice when a model known to run slower with oneDNN (the ISBI U-Net, on CPUs without AVX-512) is about to run with it."
+    "Advice when a model slower with oneDNN (ISBI U-Net, no AVX-512) is about to run with it."
     onednn = _onednn() if onednn is None else onednn
     cpu_flags = _cpuinfo('flags') if cpu_flags is None else cpu_flags
-    if model_name != 'isbi_unet' or not onednn or cpu_flags is None or 'avx512f' in cpu_flags.split(): return None
-    return ("note: oneDNN is on, and on this CPU (no AVX-512) it predicts with the ISBI U-Net about 2x slower than TensorFlow's Eigen kernels "
-            "and trains it slightly slower; set TF_ENABLE_ONEDNN_OPTS=0 before starting to use Eigen")
+    if (model_name != 'isbi_unet' or not onednn or cpu_flags is None
+        or 'avx512f' in cpu_flags.split()): return None
+    return ("note: oneDNN is on, and on this CPU (no AVX-512) it predicts with the ISBI U-Net "
+            "about 2x slower than TensorFlow's Eigen kernels and trains it slightly slower; set "
+            "TF_ENABLE_ONEDNN_OPTS=0 before starting to use Eigen")
 
 # %% ../nbs/04a_runs.ipynb #4280f4c4
 CONFIG_VERSION = 1
@@ -63,7 +67,8 @@ def write_config(run, # run directory
 def read_config(run) -> dict:
     "Read and validate a run directory's config.json."
     p = Path(run) / 'config.json'
-    if not p.is_file(): raise FileNotFoundError(f"{run}: no config.json (not a needle_train run directory)")
+    if not p.is_file(): raise FileNotFoundError(f"{run}: no config.json (not a needle_train run "
+                                                f"directory)")
     try: cfg = json.loads(p.read_text())
     except json.JSONDecodeError as e: raise ValueError(f"{p}: not valid JSON ({e})") from None
     if cfg.get('config_version') != CONFIG_VERSION:
@@ -94,13 +99,14 @@ def plot_history(run # a run directory with history.csv
                 ) -> Path|None: # the loss_curve.png written (None if there is no epoch yet)
     "Draw the run's training and validation loss curves into RUN/loss_curve.png."
     run = Path(run)
-    from matplotlib.figure import Figure                 # no pyplot: never touches the user's backend
+    from matplotlib.figure import Figure               # no pyplot: never touches the user's backend
     rows = history_rows(run)
     if not rows: return None
     ep = [int(r['epoch']) + 1 for r in rows]
     fig = Figure(figsize=(5, 3.2), dpi=90); ax = fig.subplots()
     for k, st in [('loss', 'r-'), ('val_loss', 'bo-')]:
-        if k in rows[0]: ax.plot(ep, [float(r[k]) for r in rows], st, ms=3, label=k.replace('_', ' '))
+        if k in rows[0]: ax.plot(ep, [float(r[k]) for r in rows], st, ms=3,
+                                 label=k.replace('_', ' '))
     ax.set(xlabel='epoch', ylabel='loss'); ax.legend()
     ax.set_title(f'{run.name}: training and validation loss', fontsize=9)
     fig.tight_layout()

@@ -26,7 +26,8 @@ def stereo_rig(size:tuple=(720, 1280), # frame (h, w) of both cameras
     K = np.array([[focal, 0, (w - 1) / 2], [0, focal, (h - 1) / 2], [0, 0, 1]])
     a = np.deg2rad(toe_in_deg)
     R = np.array([[np.cos(a), 0, np.sin(a)], [0, 1, 0], [-np.sin(a), 0, np.cos(a)]])
-    return dict(K1=K, D1=np.zeros(5), K2=K.copy(), D2=np.zeros(5), R=R, T=-R @ np.array([baseline, 0.0, 0.0]), size=(h, w))
+    return dict(K1=K, D1=np.zeros(5), K2=K.copy(), D2=np.zeros(5), R=R,
+                T=-R @ np.array([baseline, 0.0, 0.0]), size=(h, w))
 
 # %% ../nbs/08_stereo.ipynb #02c76ecb
 def camera(calib:dict, # calibration (see `stereo_rig`)
@@ -45,28 +46,35 @@ def project(calib:dict, # calibration (see `stereo_rig`)
     "Project 3D points into the left or right frame."
     K, D, R, t = camera(calib, view)
     rvec = cv2.Rodrigues(np.asarray(R, np.float64))[0]
-    p, _ = cv2.projectPoints(np.asarray(X, np.float64).reshape(-1, 3), rvec, np.asarray(t, np.float64), K, D)
+    p, _ = cv2.projectPoints(np.asarray(X, np.float64).reshape(-1, 3), rvec,
+                             np.asarray(t, np.float64), K, D)
     return p.reshape(-1, 2)
 
 # %% ../nbs/08_stereo.ipynb #2838c1d8
 def projection_matrices(calib:dict) -> tuple: # (P1, P2), 3×4
     "P1 = K1 [I | 0] and P2 = K2 [R | T] for `cv2.triangulatePoints` (undistorted pixels)."
-    return calib['K1'] @ np.eye(3, 4), calib['K2'] @ np.hstack([calib['R'], np.reshape(calib['T'], (3, 1))])
+    return calib['K1'] @ np.eye(3, 4), calib['K2'] @ np.hstack([calib['R'],
+                                                                np.reshape(calib['T'], (3, 1))])
 
 # %% ../nbs/08_stereo.ipynb #606f627f
-_CALIB = dict(K1=('K1', 'M1', 'cameraMatrix1'), D1=('D1', 'distCoeffs1'), K2=('K2', 'M2', 'cameraMatrix2'), D2=('D2', 'distCoeffs2'), R=('R',), T=('T',))
+_CALIB = dict(K1=('K1', 'M1', 'cameraMatrix1'), D1=('D1', 'distCoeffs1'),
+              K2=('K2', 'M2', 'cameraMatrix2'), D2=('D2', 'distCoeffs2'), R=('R',), T=('T',))
 
 def save_calib(path, # .yml, .yaml or .xml file
                calib:dict, # calibration (see `stereo_rig`)
                force:bool=False # overwrite an existing file
               ) -> Path:
-    "Write a stereo calibration in OpenCV's FileStorage format (YAML or XML, by extension), atomically."
+    "Write a stereo calibration as OpenCV FileStorage (YAML or XML, by extension), atomically."
     path = Path(path)
-    if path.suffix.lower() not in ('.yml', '.yaml', '.xml'): raise ValueError(f"{path}: calibration files end in .yml, .yaml or .xml")
+    if path.suffix.lower() not in ('.yml', '.yaml', '.xml'):
+        raise ValueError(f"{path}: calibration files end in .yml, .yaml or .xml")
     with atomic_write(path, force) as t:
         fs = cv2.FileStorage(str(t), cv2.FILE_STORAGE_WRITE)
-        for k in _CALIB: fs.write(k, np.asarray(calib[k], np.float64).reshape((3, 3) if k in ('K1', 'K2', 'R') else (-1, 1) if k == 'T' else (1, -1)))
-        if calib.get('size'): fs.write('image_width', int(calib['size'][1])); fs.write('image_height', int(calib['size'][0]))
+        for k in _CALIB: fs.write(k, np.asarray(calib[k], np.float64).reshape((3, 3)
+            if k in ('K1', 'K2', 'R') else (-1, 1) if k == 'T' else (1, -1)))
+        if calib.get('size'):
+            fs.write('image_width', int(calib['size'][1]))
+            fs.write('image_height', int(calib['size'][0]))
         for k, P in zip(('P1', 'P2'), projection_matrices(calib)): fs.write(k, P)
         fs.release()
     return path
@@ -80,26 +88,32 @@ def _node(fs, names):
     return None
 
 # %% ../nbs/08_stereo.ipynb #c27b638a
-def load_calib(path # OpenCV FileStorage file (.yml, .yaml, .xml) from `save_calib` or `cv2.stereoCalibrate`
+def load_calib(path # OpenCV FileStorage (.yml, .yaml, .xml): `save_calib` or `cv2.stereoCalibrate`
               ) -> dict: # K1, D1, K2, D2, R, T, size (None if the file has no image size)
     "Read a stereo calibration: K1/M1, D1, K2/M2, D2, R, T, or P1 and P2 of a rectified pair."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: calibration file not found")
     try: fs = cv2.FileStorage(str(path), cv2.FILE_STORAGE_READ)
-    except (cv2.error, SystemError): raise ValueError(f"{path}: not an OpenCV YAML/XML calibration file (OpenCV cannot parse it)") from None
-    if not fs.isOpened(): raise ValueError(f"{path}: could not be opened as an OpenCV YAML/XML file")
+    except (cv2.error, SystemError): raise ValueError(f"{path}: not an OpenCV YAML/XML calibration "
+                                                      f"file (OpenCV cannot parse it)") from None
+    if not fs.isOpened(): raise ValueError(f"{path}: could not be opened as an OpenCV YAML/XML "
+                                           f"file")
     c = {k: _node(fs, names) for k, names in _CALIB.items()}
     P1, P2 = _node(fs, ('P1',)), _node(fs, ('P2',))
     w, h = fs.getNode('image_width').real(), fs.getNode('image_height').real()
     fs.release()
     if any(c[k] is None for k in ('K1', 'K2', 'R', 'T')):
         if P1 is None or P2 is None:
-            raise ValueError(f"{path}: missing {', '.join(k for k in ('K1', 'K2', 'R', 'T') if c[k] is None)} (a calibration needs K1, K2, R and T, or P1 and P2)")
+            raise ValueError(f"{path}: missing "
+                f"{', '.join(k for k in ('K1', 'K2', 'R', 'T') if c[k] is None)} (a calibration "
+                f"needs K1, K2, R and T, or P1 and P2)")
         c.update(K1=P1[:, :3], K2=P2[:, :3], R=np.eye(3), T=np.linalg.solve(P2[:, :3], P2[:, 3]))
     for k, shape in dict(K1=(3, 3), K2=(3, 3), R=(3, 3)).items():
-        if c[k].shape != shape: raise ValueError(f"{path}: {k} has shape {c[k].shape}, expected {shape}")
+        if c[k].shape != shape: raise ValueError(f"{path}: {k} has shape {c[k].shape}, expected "
+                                                 f"{shape}")
     if c['T'].size != 3: raise ValueError(f"{path}: T has {c['T'].size} values, expected 3")
-    c.update(T=c['T'].ravel(), D1=np.zeros(5) if c['D1'] is None else c['D1'].ravel(), D2=np.zeros(5) if c['D2'] is None else c['D2'].ravel())
+    c.update(T=c['T'].ravel(), D1=np.zeros(5) if c['D1'] is None else c['D1'].ravel(),
+             D2=np.zeros(5) if c['D2'] is None else c['D2'].ravel())
     return dict(c, size=(int(h), int(w)) if w > 0 and h > 0 else None)
 
 # %% ../nbs/08_stereo.ipynb #d2137be9
@@ -113,7 +127,8 @@ def fundamental_matrix(calib:dict) -> np.ndarray:
 def _undistort(calib, pts, view) -> np.ndarray:
     "Undistorted pixel coordinates (N×2) of view `view`."
     K, D, _, _ = camera(calib, view)
-    return cv2.undistortPoints(np.asarray(pts, np.float64).reshape(-1, 1, 2), K, D, P=K).reshape(-1, 2)
+    return cv2.undistortPoints(np.asarray(pts, np.float64).reshape(-1, 1, 2), K, D, P=K).reshape(-1,
+                                                                                                 2)
 
 # %% ../nbs/08_stereo.ipynb #3f4ff172
 def triangulate(calib:dict, # calibration
@@ -121,18 +136,20 @@ def triangulate(calib:dict, # calibration
                 right # N×2 matching right pixels
                ) -> np.ndarray: # N×3 points, mm in the left camera's frame
     "3D points from matching left/right pixels (undistorted, then `cv2.triangulatePoints`)."
-    return _tri(*projection_matrices(calib), _undistort(calib, left, 0), _undistort(calib, right, 1))
+    return _tri(*projection_matrices(calib), _undistort(calib, left, 0),
+                _undistort(calib, right, 1))
 
 # %% ../nbs/08_stereo.ipynb #87c5e6c5
 def _tri(P1, P2, a, b) -> np.ndarray:
     "`cv2.triangulatePoints` on undistorted N×2 pixel arrays -> N×3 points."
-    X = cv2.triangulatePoints(P1, P2, np.asarray(a, np.float64).reshape(-1, 2).T, np.asarray(b, np.float64).reshape(-1, 2).T)
+    X = cv2.triangulatePoints(P1, P2, np.asarray(a, np.float64).reshape(-1, 2).T,
+                              np.asarray(b, np.float64).reshape(-1, 2).T)
     return (X[:3] / X[3]).T
 
 # %% ../nbs/08_stereo.ipynb #4f56c44e
 @dataclass
 class StereoPose:
-    "A needle in 3D: tip and entry (mm, left camera frame), unit axis entry→tip, length, tip reprojection error (px); falsy if none."
+    "A needle in 3D: length, tip reprojection error (px), tip, entry (mm), axis; falsy if none."
     length_mm: float = 0.0
     reproj_px: float = float('nan')
     tip: tuple|None = None
@@ -142,14 +159,16 @@ class StereoPose:
     def __bool__(self): return self.tip is not None
 
 # %% ../nbs/08_stereo.ipynb #d42e5205
-def _hom(p): return np.c_[np.asarray(p, np.float64).reshape(-1, 2), np.ones(len(np.asarray(p).reshape(-1, 2)))]
+def _hom(p): return np.c_[np.asarray(p, np.float64).reshape(-1, 2),
+                          np.ones(len(np.asarray(p).reshape(-1, 2)))]
 
 # %% ../nbs/08_stereo.ipynb #11a1ed9f
 def _match(pts, lines_F, a, b, min_sin):
-    "Where the epipolar lines of `pts` (through `lines_F`) cross the other view's axis a→b; (matches N×2, usable N)."
+    "Where the epipolar lines of `pts` (by `lines_F`) cross the axis a→b: (matches, usable)."
     ep, ax = (lines_F @ _hom(pts).T).T, np.cross(*_hom([a, b]))
     x = np.cross(ep, ax)
-    sin = np.abs(ep[:, 0] * ax[1] - ep[:, 1] * ax[0]) / (np.hypot(ep[:, 0], ep[:, 1]) * np.hypot(ax[0], ax[1]) + 1e-12)
+    sin = np.abs(ep[:, 0] * ax[1] - ep[:, 1] * ax[0]) / (np.hypot(ep[:, 0], ep[:, 1])
+                                                         * np.hypot(ax[0], ax[1]) + 1e-12)
     ok = (sin >= min_sin) & (np.abs(x[:, 2]) > 1e-12)
     return x[:, :2] / np.where(ok, x[:, 2], 1)[:, None], ok
 
@@ -163,17 +182,19 @@ def stereo_from_poses(left, # left 2D pose: NeedlePose, or a dict with tip and e
                       right, # right 2D pose
                       calib:dict, # calibration
                       n:int=25, # points matched along each needle
-                      min_angle_deg:float=5.0 # smallest usable angle between an epipolar line and the other axis
+                      min_angle_deg:float=5.0 # smallest usable angle of epipolar line and axis
                      ) -> StereoPose:
-    "3D tip, entry and axis from two 2D needle poses, by epipolar matching along the needle and triangulation."
+    "3D tip, entry and axis from two 2D poses: epipolar matching along the needle, triangulation."
     tl, el = _undistort(calib, [_end(left, 'tip'), _end(left, 'entry')], 0)
     tr, er = _undistort(calib, [_end(right, 'tip'), _end(right, 'entry')], 1)
     F, P = fundamental_matrix(calib), projection_matrices(calib)
     tri = lambda a, b: _tri(*P, a, b)
     s = np.linspace(0, 1, n)[:, None]
     ql, qr = el + s * (tl - el), er + s * (tr - er)
-    ml, okl = _match(ql, F, er, tr, math.sin(math.radians(min_angle_deg)))          # left samples on the right axis
-    mr, okr = _match(qr, F.T, el, tl, math.sin(math.radians(min_angle_deg)))        # right samples on the left axis
+    # left samples on the right axis
+    ml, okl = _match(ql, F, er, tr, math.sin(math.radians(min_angle_deg)))
+    # right samples on the left axis
+    mr, okr = _match(qr, F.T, el, tl, math.sin(math.radians(min_angle_deg)))
     reason = ''
     if okl[[0, -1]].all() and okr[[0, -1]].all() and okl.sum() + okr.sum() >= 4:
         pts = np.r_[tri(ql[okl], ml[okl]), tri(mr[okr], qr[okr])]
@@ -187,21 +208,25 @@ def stereo_from_poses(left, # left 2D pose: NeedlePose, or a dict with tip and e
     d = d / np.linalg.norm(d) * (1 if (tip - entries.mean(0)) @ d >= 0 else -1)
     zl, zr = tip[2], (calib['R'] @ tip + np.ravel(calib['T']))[2]
     if zl <= 0 or zr <= 0:
-        raise ValueError(f"negative depth (tip at z = {min(zl, zr):.1f} mm): the left and right frames look swapped, or the calibration is for the other order")
+        raise ValueError(f"negative depth (tip at z = {min(zl, zr):.1f} mm): the left and right "
+                         f"frames look swapped, or the calibration is for the other order")
     entry = c + max((e - c) @ d for e in entries) * d
     tip = c + ((tip - c) @ d) * d
-    err = np.mean([np.linalg.norm(project(calib, tip, v)[0] - _end(p, 'tip')) for v, p in ((0, left), (1, right))])
-    return StereoPose(length_mm=float((tip - entry) @ d), reproj_px=float(err), tip=tuple(map(float, tip)),
+    err = np.mean([np.linalg.norm(project(calib, tip, v)[0] - _end(p, 'tip'))
+                   for v, p in ((0, left), (1, right))])
+    return StereoPose(length_mm=float((tip - entry) @ d), reproj_px=float(err),
+                      tip=tuple(map(float, tip)),
                       entry=tuple(map(float, entry)), direction=tuple(map(float, d)), reason=reason)
 
 # %% ../nbs/08_stereo.ipynb #4d254d08
 def localize_stereo(left_mask, # H×W left mask
                     right_mask, # H×W right mask
                     calib:dict, # calibration
-                    roi=None, # (top, bottom, left, right) margins of the visible region, as for `localize_needle`
+                    roi=None, # margins of the visible region, as for `localize_needle`
                     **kwargs # passed to `stereo_from_poses`
                    ) -> StereoPose:
     "3D needle pose from a left and a right mask; falsy with a reason if either view has no needle."
     pl, pr = localize_needle(left_mask, roi=roi), localize_needle(right_mask, roi=roi)
-    if not pl or not pr: return StereoPose(reason='; '.join(f"{v}: {p.reason}" for v, p in (('left', pl), ('right', pr)) if not p))
+    if not pl or not pr: return StereoPose(reason='; '.join(f"{v}: {p.reason}"
+        for v, p in (('left', pl), ('right', pr)) if not p))
     return stereo_from_poses(pl, pr, calib, **kwargs)

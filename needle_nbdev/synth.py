@@ -36,31 +36,38 @@ def _phantom(rng, shape) -> np.ndarray:
     "Textured phantom bed: tinted gel with blotches, grain, line distractors and uneven light."
     h, w = shape
     base = (rng.uniform(0.45, 0.85) * (1 + rng.uniform(-0.12, 0.12, 3))).astype(np.float32)
-    tex = 0.78 + 0.28 * _smooth_noise(rng, shape, rng.uniform(60, 200)) + 0.08 * _smooth_noise(rng, shape, 6, 2)
+    tex = (0.78 + 0.28 * _smooth_noise(rng, shape, rng.uniform(60, 200))
+           + 0.08 * _smooth_noise(rng, shape, 6, 2))
     img = tex[..., None] * base
     lines = np.zeros(shape, np.float32)
     for _ in range(rng.integers(0, 3)):   # distractors: faint edges and fibres, not needles
-        p0, p1 = (rng.uniform(0, 1, 2) * (w, h)).astype(int), (rng.uniform(0, 1, 2) * (w, h)).astype(int)
-        cv2.line(lines, tuple(map(int, p0)), tuple(map(int, p1)), float(rng.choice([-1, 1]) * rng.uniform(0.05, 0.15)), int(rng.integers(2, 14)))
+        p0, p1 = ((rng.uniform(0, 1, 2) * (w, h)).astype(int),
+                  (rng.uniform(0, 1, 2) * (w, h)).astype(int))
+        cv2.line(lines, tuple(map(int, p0)), tuple(map(int, p1)),
+                 float(rng.choice([-1, 1]) * rng.uniform(0.05, 0.15)), int(rng.integers(2, 14)))
     img += cv2.GaussianBlur(lines, (0, 0), 2.0)[..., None]
     xx, yy = _grid(shape)
     th = rng.uniform(0, 2 * np.pi)
-    light = 0.95 + rng.uniform(0.1, 0.35) * ((xx / w - 0.5) * np.cos(th) + (yy / h - 0.5) * np.sin(th))
-    light *= 1 - rng.uniform(0.1, 0.35) * (((xx - w / 2) / (w / 2))**2 + ((yy - h / 2) / (h / 2))**2) / 2
+    light = 0.95 + rng.uniform(0.1, 0.35) * ((xx / w - 0.5) * np.cos(th)
+                                             + (yy / h - 0.5) * np.sin(th))
+    light *= 1 - rng.uniform(0.1, 0.35) * (((xx - w / 2) / (w / 2))**2
+                                           + ((yy - h / 2) / (h / 2))**2) / 2
     img *= light[..., None]
     return img
 
 # %% ../nbs/00a_synth.ipynb #ffa70b70
 def _needle_geometry(rng, shape, roi):
-    "Sample a needle: start (outside the ROI), unit axis u, normal n, length A, bend b, radius r0, taper tl."
+    "Sample a needle: start (outside the ROI), axis u, normal n, length A, bend, radius r0, taper."
     t, b, l, r = roi
     h, w = shape
     x0, x1, y0, y1 = l, w - r, t, h - b
     for _ in range(100):
         side = rng.choice(['top', 'left', 'right', 'bottom'], p=[0.35, 0.25, 0.25, 0.15])
         f = rng.uniform(0.15, 0.85)
-        e, inward = {'top': ((x0 + f * (x1 - x0), y0), 90), 'bottom': ((x0 + f * (x1 - x0), y1), 270),
-                     'left': ((x0, y0 + f * (y1 - y0)), 0), 'right': ((x1, y0 + f * (y1 - y0)), 180)}[side]
+        e, inward = {'top': ((x0 + f * (x1 - x0), y0), 90),
+                     'bottom': ((x0 + f * (x1 - x0), y1), 270),
+                     'left': ((x0, y0 + f * (y1 - y0)), 0),
+                     'right': ((x1, y0 + f * (y1 - y0)), 180)}[side]
         ang = np.deg2rad(inward + rng.uniform(-55, 55))
         u = np.array([np.cos(ang), np.sin(ang)])                     # image coordinates (y down)
         with np.errstate(divide='ignore'):
@@ -72,7 +79,8 @@ def _needle_geometry(rng, shape, roi):
         back = rng.uniform(10, 150)                                  # hidden part in the margin
         start = np.asarray(e, float) - back * u
         r0 = rng.uniform(2.0, 5.5) * min(h / 720, w / 1280) ** 0.5
-        return dict(start=start, u=u, n=np.array([-u[1], u[0]]), A=back + vis, back=back, vis=vis, bend=rng.uniform(-1, 1) * 0.008 * (back + vis),
+        return dict(start=start, u=u, n=np.array([-u[1], u[0]]), A=back + vis, back=back, vis=vis,
+                    bend=rng.uniform(-1, 1) * 0.008 * (back + vis),
                     r0=max(r0, 1.2), taper=rng.uniform(12, 35) * min(h / 720, w / 1280) ** 0.5)
     raise RuntimeError("could not place a needle in this frame size")  # pragma: no cover
 
@@ -86,11 +94,11 @@ def _bbox(g, shape, pad:float=24):
 
 # %% ../nbs/00a_synth.ipynb #b3a60dfd
 def _needle_coords(g, sl):
-    "Per-pixel (a, c) inside window `sl`: position along the bent axis, signed distance from the centre line."
+    "Per pixel of window `sl`: (a, c), position along the bent axis and signed distance from it."
     yy, xx = np.indices((sl[0].stop - sl[0].start, sl[1].stop - sl[1].start), dtype=np.float32)
     dx, dy = xx + (sl[1].start - g['start'][0]), yy + (sl[0].start - g['start'][1])
     a = dx * g['u'][0] + dy * g['u'][1]
-    s = g['bend'] * 4 * a * (g['A'] - a) / g['A']**2                  # parabolic bend, 0 at both ends
+    s = g['bend'] * 4 * a * (g['A'] - a) / g['A']**2                # parabolic bend, 0 at both ends
     return a, dx * g['n'][0] + dy * g['n'][1] - s
 
 # %% ../nbs/00a_synth.ipynb #9bbee711
@@ -101,14 +109,17 @@ def _centre(g, a:float) -> np.ndarray:
 # %% ../nbs/00a_synth.ipynb #96ab2e14
 def _draw_needle(rng, img, g, a, c, hidden) -> np.ndarray:
     "Composite a shaded metal shaft (with shadow) over window `img`; return its visible coverage."
-    rad = np.where(a > g['A'] - g['taper'], g['r0'] * np.clip((g['A'] - a) / g['taper'], 0.12, 1), g['r0'])
+    rad = np.where(a > g['A'] - g['taper'], g['r0'] * np.clip((g['A'] - a) / g['taper'], 0.12, 1),
+                   g['r0'])
     cov = np.clip(rad - np.abs(c) + 0.5, 0, 1) * ((a >= 0) & (a <= g['A']))   # antialiased coverage
     off = rng.uniform(4, 16, 2) * rng.choice([-1, 1], 2)
-    shadow = cv2.GaussianBlur(cv2.warpAffine(cov, np.float32([[1, 0, off[0]], [0, 1, off[1]]]), cov.shape[::-1]), (0, 0), 4)
+    shadow = cv2.GaussianBlur(cv2.warpAffine(cov, np.float32([[1, 0, off[0]], [0, 1, off[1]]]),
+                                             cov.shape[::-1]), (0, 0), 4)
     img *= (1 - rng.uniform(0.2, 0.45) * shadow)[..., None]
     q = np.clip(c / np.maximum(rad, 1e-3), -1, 1)
-    shade = 0.35 + 0.5 * np.sqrt(1 - q**2) + rng.uniform(0.3, 0.6) * np.exp(-((q - rng.uniform(-0.5, 0.5)) / 0.2)**2)
-    shade *= 1 + 0.06 * np.sin(a / rng.uniform(15, 60))                        # reflections along the shaft
+    shade = (0.35 + 0.5 * np.sqrt(1 - q**2)
+             + rng.uniform(0.3, 0.6) * np.exp(-((q - rng.uniform(-0.5, 0.5)) / 0.2)**2))
+    shade *= 1 + 0.06 * np.sin(a / rng.uniform(15, 60))                # reflections along the shaft
     steel = (rng.uniform(0.45, 0.8) * np.array([0.96, 0.98, 1.04])).astype(np.float32)
     vis = cov * ~hidden
     img += (shade[..., None] * steel - img) * vis[..., None]
@@ -116,16 +127,20 @@ def _draw_needle(rng, img, g, a, c, hidden) -> np.ndarray:
 
 # %% ../nbs/00a_synth.ipynb #b9d4ac5d
 def _tissue(rng, img, g, a_surf, shape) -> np.ndarray:
-    "Draw an opaque tissue block whose wavy surface crosses the needle axis at `a_surf`; return its region."
+    "Draw opaque tissue whose wavy surface crosses the needle axis at `a_surf`; return its region."
     d = np.deg2rad(rng.uniform(-35, 35))
-    m = np.array([[np.cos(d), -np.sin(d)], [np.sin(d), np.cos(d)]]) @ g['u']   # surface normal, near the axis
+    # surface normal, near the axis
+    m = np.array([[np.cos(d), -np.sin(d)], [np.sin(d), np.cos(d)]]) @ g['u']
     p = _centre(g, a_surf)
     xx, yy = _grid(shape)
     along = (xx - p[0]) * -m[1] + (yy - p[1]) * m[0]
-    depth = (xx - p[0]) * m[0] + (yy - p[1]) * m[1] - rng.uniform(2, 8) * np.sin(along / rng.uniform(40, 120) + rng.uniform(0, 6))
+    depth = ((xx - p[0]) * m[0] + (yy - p[1]) * m[1]
+             - rng.uniform(2, 8) * np.sin(along / rng.uniform(40, 120) + rng.uniform(0, 6)))
     region = depth > 0
-    col = (rng.uniform(0.5, 0.75) * np.array([1.15, 0.8, 0.78]) * (1 + rng.uniform(-0.08, 0.08, 3))).astype(np.float32)
-    tex = (0.75 + 0.3 * _smooth_noise(rng, shape, rng.uniform(20, 60))) * (0.85 + 0.15 * np.clip(depth / 6, 0, 1))
+    col = (rng.uniform(0.5, 0.75) * np.array([1.15, 0.8, 0.78])
+           * (1 + rng.uniform(-0.08, 0.08, 3))).astype(np.float32)
+    tex = ((0.75 + 0.3 * _smooth_noise(rng, shape, rng.uniform(20, 60)))
+           * (0.85 + 0.15 * np.clip(depth / 6, 0, 1)))
     np.copyto(img, tex[..., None] * col, where=region[..., None])
     return region
 
@@ -138,23 +153,26 @@ def _finish(rng, img, roi) -> np.ndarray:
     inside = np.zeros((h, w, 1), bool); inside[t:h-b, l:w-r] = True
     dark = (rng.uniform(0.02, 0.08) + 0.03 * _smooth_noise(rng, (h, w), 80))[..., None]
     img = np.where(inside, img, dark)
-    img += rng.standard_normal(img.shape, dtype=np.float32) * np.sqrt(rng.uniform(2e-4, 1.5e-3) * np.clip(img, 0, 1) + 2e-5)
+    img += rng.standard_normal(img.shape, dtype=np.float32) * np.sqrt(rng.uniform(2e-4, 1.5e-3)
+                                                                      * np.clip(img, 0, 1) + 2e-5)
     return (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
 
 # %% ../nbs/00a_synth.ipynb #b639cea7
 def _pose(g, a, vis_mask):
     "Tip, entry, angle and length from the visible mask and the centre line."
-    if g is None or not vis_mask.any(): return dict(tip=None, entry=None, angle_deg=None, length=0.0)
+    if g is None or not vis_mask.any(): return dict(tip=None, entry=None, angle_deg=None,
+                                                    length=0.0)
     av = a[vis_mask]
     tip, entry = _centre(g, float(av.max())), _centre(g, float(av.min()))
     d = tip - entry
     return dict(tip=(float(tip[0]), float(tip[1])), entry=(float(entry[0]), float(entry[1])),
-                angle_deg=float(np.degrees(np.arctan2(-d[1], d[0])) % 360), length=float(np.hypot(*d)))
+                angle_deg=float(np.degrees(np.arctan2(-d[1], d[0])) % 360),
+                length=float(np.hypot(*d)))
 
 # %% ../nbs/00a_synth.ipynb #ec5df865
 def synth_needle_scene(seed=0, # int or sequence of ints: the same seed gives the same frame
-                       size:tuple=(720, 1280), # frame (h, w); the stereo camera's frames are 720×1280
-                       margins=None, # (top, bottom, left, right) camera margins; default `CROP` scaled to `size`
+                       size:tuple=(720, 1280), # frame (h, w); the stereo camera gives 720×1280
+                       margins=None, # (top, bottom, left, right); default: `scale_crop(size)`
                        p_empty:float=0.1, # share of frames without a needle
                        p_inserted:float=0.4 # share of needle frames where the needle enters tissue
                       ): # (RGB uint8 H×W×3, mask uint8 H×W, pose dict)
@@ -165,19 +183,24 @@ def synth_needle_scene(seed=0, # int or sequence of ints: the same seed gives th
     img = _phantom(rng, size)
     if rng.random() < p_empty:
         if rng.random() < 0.5:
-            g = _needle_geometry(rng, size, roi); _tissue(rng, img, g, g['back'] + g['vis'] * rng.uniform(0.2, 0.8), size)
-        return _finish(rng, img, roi), np.zeros(size, np.uint8), _pose(None, None, np.zeros(size, bool))
+            g = _needle_geometry(rng, size, roi)
+            _tissue(rng, img, g, g['back'] + g['vis'] * rng.uniform(0.2, 0.8), size)
+        return _finish(rng, img, roi), np.zeros(size, np.uint8), _pose(None, None,
+                                                                       np.zeros(size, bool))
     base, in_roi = img, np.zeros(size, bool)
     in_roi[roi[0]:h-roi[1], roi[2]:w-roi[3]] = True
     for _ in range(20):                             # retry until enough of the needle is visible
         g, img = _needle_geometry(rng, size, roi), base.copy()
         inserted = rng.random() < p_inserted
-        a_surf = g['back'] + g['vis'] * rng.uniform(0.35, 0.85) if inserted else g['A'] + rng.uniform(15, 120)
+        a_surf = (g['back'] + g['vis'] * rng.uniform(0.35, 0.85) if inserted
+                  else g['A'] + rng.uniform(15, 120))
         tissue_img = img.copy()
-        region = _tissue(rng, tissue_img, g, a_surf, size) if inserted or rng.random() < 0.6 else np.zeros(size, bool)
+        region = (_tissue(rng, tissue_img, g, a_surf, size) if inserted or rng.random() < 0.6
+                  else np.zeros(size, bool))
         sl = _bbox(g, size)
         a, c = _needle_coords(g, sl)
-        vis = _draw_needle(rng, img[sl], g, a, c, (region | ~in_roi)[sl])   # img[sl] is a view: draws into img
+        # img[sl] is a view: draws into img
+        vis = _draw_needle(rng, img[sl], g, a, c, (region | ~in_roi)[sl])
         mask = np.zeros(size, np.uint8); mask[sl] = vis >= 0.5
         pose = _pose(g, a, mask[sl].astype(bool))
         if pose['length'] >= 0.08 * min(h, w): break
@@ -200,8 +223,10 @@ def write_synth_dataset(out, # folder to create
         (st/'images').mkdir(); (st/'masks').mkdir(); poses = []
         for i in tqdm(range(n), desc='needle_synth', unit='frame', disable=not progress):
             img, mask, pose = synth_needle_scene((seed, i), size=size, p_empty=p_empty)
-            cv2.imwrite(str(st/'images'/f'needle_{i:04d}.png'), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
-            tifffile.imwrite(st/'masks'/f'needle_{i:04d}.ome.tiff', mask, ome=True, photometric='minisblack')
+            cv2.imwrite(str(st/'images'/f'needle_{i:04d}.png'),
+                        cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+            tifffile.imwrite(st/'masks'/f'needle_{i:04d}.ome.tiff', mask, ome=True,
+                             photometric='minisblack')
             poses.append((f'needle_{i:04d}.png', pose))
         write_poses(st/'poses.csv', poses)
     return Path(out)
@@ -214,69 +239,79 @@ def _in_roi(p, size, roi, room:float=0) -> bool:
 
 # %% ../nbs/00a_synth.ipynb #f704ab53
 def _s_in(calib, back, d, length, view, roi) -> float:
-    "Arc length (mm) from `back` at which the needle first appears inside view `view`'s margins (bisection)."
+    "Arc length (mm) from `back` where the needle first enters view `view`'s margins (bisection)."
     s = np.linspace(0, length, 801)
-    inside = np.array([_in_roi(p, calib['size'], roi) for p in project(calib, back + s[:, None] * d, view)])
+    inside = np.array([_in_roi(p, calib['size'], roi) for p in project(calib, back + s[:, None] * d,
+                                                                       view)])
     i = int(np.argmax(inside)); lo, hi = s[max(i - 1, 0)], s[i]
     for _ in range(30):
         mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if _in_roi(project(calib, back + mid * d, view)[0], calib['size'], roi) else (mid, hi)
+        lo, hi = (lo, mid) if _in_roi(project(calib, back + mid * d, view)[0],
+                                      calib['size'], roi) else (mid, hi)
     return hi
 
 # %% ../nbs/00a_synth.ipynb #b48b5018
 def _sample_needle3d(rng, calib, roi, depth):
-    "A straight 3D needle: (back end, unit direction, length); tip inside both views, back end outside both."
+    "A straight 3D needle (back end, unit direction, length): tip inside both views, back outside."
     size = calib['size']; Ki = np.linalg.inv(calib['K1'])
     t, b, l, r = roi
     for _ in range(500):
-        ray = Ki @ [rng.uniform(l + 60, size[1] - r - 60), rng.uniform(t + 60, size[0] - b - 60), 1.0]
+        ray = Ki @ [rng.uniform(l + 60, size[1] - r - 60), rng.uniform(t + 60, size[0] - b - 60),
+                    1.0]
         tip = rng.uniform(*depth) * ray / ray[2]
         phi, psi = rng.uniform(0, 2 * np.pi), np.deg2rad(rng.uniform(5, 45))
-        d = np.array([np.cos(phi) * np.cos(psi), np.sin(phi) * np.cos(psi), np.sin(psi)])   # back -> tip, going deeper
+        # back -> tip, going deeper
+        d = np.array([np.cos(phi) * np.cos(psi), np.sin(phi) * np.cos(psi), np.sin(psi)])
         length = min(250.0, (tip[2] - 40) / d[2])
         back = tip - length * d
         if (calib['R'] @ back + calib['T'])[2] < 40: continue
         ends = [project(calib, np.stack([back, tip]), v) for v in (0, 1)]
-        if all(_in_roi(e[1], size, roi, 25) and not _in_roi(e[0], size, roi) for e in ends): return back, d, length
-    raise RuntimeError("could not place a needle visible in both views; check the rig and the depth range")
+        if all(_in_roi(e[1], size, roi, 25)
+               and not _in_roi(e[0], size, roi) for e in ends): return back, d, length
+    raise RuntimeError("could not place a needle visible in both views; check the rig and the "
+                       "depth range")
 
 # %% ../nbs/00a_synth.ipynb #9fa14409
 def _view_needle(calib, back, d, length, view, r_mm, taper_mm) -> dict:
-    "The needle as `synth_needle_scene`'s 2D geometry in one view (straight: a 3D line projects to a 2D line)."
+    "The needle as `synth_needle_scene`'s 2D geometry in one view (a 3D line projects to a line)."
     p0, p1 = project(calib, np.stack([back, back + length * d]), view)
     A = float(np.linalg.norm(p1 - p0)); u = (p1 - p0) / A
     K, _, R, t = camera(calib, view)
     z = lambda X: float((R @ X + t)[2])
     f = float(K[0, 0])
     return dict(start=p0, u=u, n=np.array([-u[1], u[0]]), A=A, back=0.0, vis=A, bend=0.0,
-                r0=max(f * r_mm / z(back + 0.75 * length * d), 1.2), taper=max(f * taper_mm / z(back + length * d), 4.0))
+                r0=max(f * r_mm / z(back + 0.75 * length * d), 1.2),
+                taper=max(f * taper_mm / z(back + length * d), 4.0))
 
 # %% ../nbs/00a_synth.ipynb #c365bef7
 def _render_view(seed, view, bed, g, a_cut, a_surf, tissue:bool, roi):
-    "Draw one view: bed, needle hidden beyond `a_cut` and outside the margins, tissue, camera finish."
+    "Draw one view: bed, needle (hidden beyond `a_cut` and in the margins), tissue, camera finish."
     size = bed.shape[:2]; h, w = size
     img, inside = bed.copy(), np.zeros(size, bool)
     inside[roi[0]:h - roi[1], roi[2]:w - roi[3]] = True
     tissue_img = img.copy()
-    region = _tissue(np.random.default_rng([seed, 3]), tissue_img, g, a_surf, size) if tissue else np.zeros(size, bool)
+    region = (_tissue(np.random.default_rng([seed, 3]), tissue_img, g, a_surf, size) if tissue
+              else np.zeros(size, bool))
     sl = _bbox(g, size); a, c = _needle_coords(g, sl)
-    vis = _draw_needle(np.random.default_rng([seed, 4]), img[sl], g, a, c, ~inside[sl] | (a > a_cut))   # same material in both views
+    vis = _draw_needle(np.random.default_rng([seed, 4]), img[sl], g, a, c,
+                       ~inside[sl] | (a > a_cut))   # same material in both views
     mask = np.zeros(size, np.uint8); mask[sl] = vis >= 0.5
     np.copyto(img, tissue_img, where=(region & (mask == 0))[..., None])
     return _finish(np.random.default_rng([seed, 5, view]), img, roi), mask
 
 # %% ../nbs/00a_synth.ipynb #70c42021
 def synth_stereo_pair(seed=0, # int or sequence of ints: the same seed gives the same pair
-                      calib:dict|None=None, # pinhole rig without distortion (default: `stereo_rig()`)
+                      calib:dict|None=None, # pinhole rig, no distortion (default: `stereo_rig()`)
                       depth:tuple=(150.0, 300.0), # working distance of the needle's end, mm
                       p_inserted:float=0.4 # share of pairs where the needle enters tissue
                      ): # (left RGB, right RGB, left mask, right mask, truth dict)
-    "Render a left/right needle pair with exact masks and the 3D tip, entry and axis (mm, left camera frame)."
+    "Render a left/right needle pair with exact masks and 3D tip, entry and axis (mm, left camera)."
     calib = stereo_rig() if calib is None else calib
-    if np.any(calib['D1']) or np.any(calib['D2']): raise ValueError("synth_stereo_pair renders pinhole frames: use a calibration with zero distortion")
+    if np.any(calib['D1']) or np.any(calib['D2']): raise ValueError("synth_stereo_pair renders "
+        "pinhole frames: use a calibration with zero distortion")
     size = tuple(calib['size']); rng = np.random.default_rng(seed)
     roi = scale_crop(size)
-    for _ in range(20):                                           # retry until both views show enough needle
+    for _ in range(20):                                  # retry until both views show enough needle
         back, d, length = _sample_needle3d(rng, calib, roi, depth)
         s_in = max(_s_in(calib, back, d, length, v, roi) for v in (0, 1))
         inserted = rng.random() < p_inserted
@@ -284,16 +319,20 @@ def synth_stereo_pair(seed=0, # int or sequence of ints: the same seed gives the
         tip, entry = back + s_tip * d, back + s_in * d
         px = [project(calib, np.stack([tip, entry]), v) for v in (0, 1)]
         if min(np.linalg.norm(p[0] - p[1]) for p in px) >= 0.08 * min(size): break
-    r_mm, taper_mm, extra, tissue = rng.uniform(0.35, 0.9), rng.uniform(3, 8), rng.uniform(15, 120), inserted or rng.random() < 0.6
+    r_mm, taper_mm, extra, tissue = (rng.uniform(0.35, 0.9), rng.uniform(3, 8),
+                                     rng.uniform(15, 120), inserted or rng.random() < 0.6)
     bed = _phantom(rng, size)
-    H = calib['K2'] @ (calib['R'] + np.outer(calib['T'], [0, 0, 1]) / (back[2] + length * d[2] + rng.uniform(10, 60))) @ np.linalg.inv(calib['K1'])
-    beds = (bed, cv2.warpPerspective(bed, H, size[::-1], flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT))
+    H = calib['K2'] @ (calib['R'] + np.outer(calib['T'], [0, 0, 1]) / (back[2]
+        + length * d[2] + rng.uniform(10, 60))) @ np.linalg.inv(calib['K1'])
+    beds = (bed, cv2.warpPerspective(bed, H, size[::-1], flags=cv2.INTER_LINEAR,
+                                     borderMode=cv2.BORDER_REFLECT))
     frames, masks = [], []
     for v in (0, 1):
         g = _view_needle(calib, back, d, length, v, r_mm, taper_mm)
         a_cut = float((px[v][0] - g['start']) @ g['u'])
-        f, m = _render_view(seed, v, beds[v], g, a_cut, a_cut if inserted else g['A'] + extra, tissue, roi)
+        f, m = _render_view(seed, v, beds[v], g, a_cut, a_cut if inserted else g['A'] + extra,
+                            tissue, roi)
         frames.append(f); masks.append(m)
-    truth = dict(tip=tip, entry=entry, direction=d, tip_left=px[0][0], entry_left=px[0][1], tip_right=px[1][0], entry_right=px[1][1],
-                 inserted=bool(inserted), roi=roi)
+    truth = dict(tip=tip, entry=entry, direction=d, tip_left=px[0][0], entry_left=px[0][1],
+                 tip_right=px[1][0], entry_right=px[1][1], inserted=bool(inserted), roi=roi)
     return frames[0], frames[1], masks[0], masks[1], truth

@@ -12,18 +12,19 @@ import keras
 from .io import pair_files, load_isbi, read_mask, atomic_write, parse_slices
 from .data import split_pairs, make_dataset, isbi_dataset
 from .augment import Augment
-from .metrics import (iou_loss, bce_loss, dice_bce_loss, iou_bce_loss, WeightedBCE, keras_iou, keras_dice,
-                                  unet_weight_map)
+from .metrics import (iou_loss, bce_loss, dice_bce_loss, iou_bce_loss, WeightedBCE,
+                                  keras_iou, keras_dice, unet_weight_map)
 from .unet import PRESETS, build_unet
-from .runs import (CONFIG_VERSION, machine_info, onednn_note, read_config, write_config, history_rows,
-                               plot_history, set_incomplete)
+from .runs import (CONFIG_VERSION, machine_info, onednn_note, read_config, write_config,
+                               history_rows, plot_history, set_incomplete)
 import needle_nbdev
 
 # %% auto #0
 __all__ = ['LOSSES', 'AUGMENTS', 'DEFAULTS', 'mask_iou', 'mask_dice', 'with_weights', 'Diverged', 'train']
 
 # %% ../nbs/04_train.ipynb #a12f2160
-LOSSES = dict(iou=iou_loss, bce=bce_loss, dice_bce=dice_bce_loss, iou_bce=iou_bce_loss, weighted_bce=WeightedBCE())
+LOSSES = dict(iou=iou_loss, bce=bce_loss, dice_bce=dice_bce_loss, iou_bce=iou_bce_loss,
+              weighted_bce=WeightedBCE())
 AUGMENTS = dict(none=lambda: None, needle=Augment.needle, isbi=Augment.isbi)
 
 @keras.saving.register_keras_serializable(package='needle_nbdev')
@@ -53,34 +54,42 @@ def with_weights(ds, # batched tf.data of (image, mask B×H×W×1), after augmen
 def _data_summary(pairs, n:int=50) -> dict:
     "Counts and needle statistics of (up to `n`) training masks."
     ms = [read_mask(p[1]) for p in pairs[:n]]
-    return dict(n=len(pairs), empty_masks=float(np.mean([m.sum() == 0 for m in ms])), foreground=float(np.mean([m.mean() for m in ms])))
+    return dict(n=len(pairs), empty_masks=float(np.mean([m.sum() == 0 for m in ms])),
+                foreground=float(np.mean([m.mean() for m in ms])))
 
 # %% ../nbs/04_train.ipynb #4f9b479b
 def _sources(images, masks, isbi, cfg):
     "Build (train_ds, val_ds, summary) from folders or ISBI stacks, following `cfg`."
     aug = AUGMENTS[cfg['augment']]()
-    if cfg.get('patch'): aug = Augment(**{**(aug.cfg if aug else {}), 'crop': tuple(cfg['patch']), 'crop_fg': cfg['patch_fg']})
-    size, bs, seed, rep = tuple(cfg['size']), cfg['batch_size'], cfg['seed'], bool(cfg.get('steps_per_epoch'))   # fixed-length epochs: an endless stream
+    if cfg.get('patch'): aug = Augment(**{**(aug.cfg if aug else {}), 'crop': tuple(cfg['patch']),
+                                          'crop_fg': cfg['patch_fg']})
+    size, bs, seed, rep = (tuple(cfg['size']), cfg['batch_size'], cfg['seed'],
+        bool(cfg.get('steps_per_epoch')))   # fixed-length epochs: an endless stream
     if isbi is not None:
         x, y, _ = load_isbi(isbi)
         tr, va = parse_slices(cfg['train_slices'], len(x)), parse_slices(cfg['val_slices'], len(x))
-        summ = dict(source='isbi', root=str(isbi), train_slices=tr, val_slices=va, foreground=float((y[tr] > 0).mean()))
+        summ = dict(source='isbi', root=str(isbi), train_slices=tr, val_slices=va,
+                    foreground=float((y[tr] > 0).mean()))
         cfg.update(mode='tile', crop=None, channels=1)
-        return (isbi_dataset(x, y, tr, size, bs, aug, True, seed, rep), isbi_dataset(x, y, va, size, bs, None, False, seed), summ)
+        return (isbi_dataset(x, y, tr, size, bs, aug, True, seed, rep),
+                isbi_dataset(x, y, va, size, bs, None, False, seed), summ)
     if images is None: raise ValueError("give an image folder (and a mask folder) or --isbi DIR")
     pairs = pair_files(images, masks)
     tr, va = split_pairs(pairs, cfg['val_frac'], seed)
-    if not va: raise ValueError(f"{images}: {len(pairs)} pair(s) leave nothing for validation; add data or set val_frac")
+    if not va: raise ValueError(f"{images}: {len(pairs)} pair(s) leave nothing for validation; add "
+                                f"data or set val_frac")
     kw = dict(crop=cfg['crop'], gray=cfg['channels'] == 1, cache=cfg.get('cache', False))
-    summ = dict(source='folders', images=str(images), masks=str(masks), train=_data_summary(tr), val=_data_summary(va),
-                val_files=[str(p[0].name) for p in va])
-    return make_dataset(tr, size, bs, aug, True, seed, repeat=rep, **kw), make_dataset(va, size, bs, None, False, seed, **kw), summ
+    summ = dict(source='folders', images=str(images), masks=str(masks), train=_data_summary(tr),
+                val=_data_summary(va), val_files=[str(p[0].name) for p in va])
+    return (make_dataset(tr, size, bs, aug, True, seed, repeat=rep, **kw),
+            make_dataset(va, size, bs, None, False, seed, **kw), summ)
 
 # %% ../nbs/04_train.ipynb #3dba8be4
 class _AtomicCheckpoint(keras.callbacks.Callback):
     "Save the model atomically: every epoch (`best_only=False`) or on a new best `monitor`."
     def __init__(self, path, monitor='val_loss', best_only=True, best=np.inf):
-        super().__init__(); self.path, self.monitor, self.best_only, self.best = Path(path), monitor, best_only, best
+        super().__init__()
+        self.path, self.monitor, self.best_only, self.best = Path(path), monitor, best_only, best
     def on_epoch_end(self, epoch, logs=None):
         v = (logs or {}).get(self.monitor, np.inf)
         if self.best_only and not v < self.best: return
@@ -89,8 +98,9 @@ class _AtomicCheckpoint(keras.callbacks.Callback):
 
 # %% ../nbs/04_train.ipynb #5f94bd7d
 class _AtomicHistory(keras.callbacks.Callback):
-    "history.csv rewritten atomically each epoch: one row per finished epoch, rows from earlier sessions kept."
-    def __init__(self, path, keep:int=0): super().__init__(); self.path, self.keep = Path(path), keep
+    "history.csv rewritten atomically each epoch: a row per epoch; earlier sessions' rows kept."
+    def __init__(self, path, keep:int=0): super().__init__(); self.path, self.keep = (Path(path),
+                                                                                      keep)
     def on_train_begin(self, logs=None):
         import csv
         rows = list(csv.DictReader(open(self.path, newline=''))) if self.path.is_file() else []
@@ -104,8 +114,9 @@ class _AtomicHistory(keras.callbacks.Callback):
 
 # %% ../nbs/04_train.ipynb #415e977d
 class _TimeLimit(keras.callbacks.Callback):
-    "Stop training when the next epoch would end after `seconds`, judged by the last epoch's duration (one epoch always runs)."
-    def __init__(self, seconds, clock=time.time): super().__init__(); self.seconds, self.clock = seconds, clock
+    "Stop when the next epoch would end after `seconds`, judged by the last (one always runs)."
+    def __init__(self, seconds, clock=time.time):
+        super().__init__(); self.seconds, self.clock = seconds, clock
     def on_train_begin(self, logs=None): self.t0 = self.last = self.clock()
     def on_epoch_end(self, epoch, logs=None):
         now = self.clock(); took, self.last = now - self.last, now
@@ -113,37 +124,48 @@ class _TimeLimit(keras.callbacks.Callback):
 
 # %% ../nbs/04_train.ipynb #48ca0e76
 class _Cosine(keras.callbacks.Callback):
-    "Cosine decay of the learning rate from `lr` to 0 over `seconds` of training, or over `epochs` when no time is given."
-    def __init__(self, lr, epochs, seconds=None, clock=time.time): super().__init__(); self.lr, self.epochs, self.seconds, self.clock = lr, epochs, seconds, clock
+    "Cosine decay of the learning rate from `lr` to 0 over `seconds` of training, or over `epochs`."
+    def __init__(self, lr, epochs, seconds=None, clock=time.time):
+        super().__init__()
+        self.lr, self.epochs, self.seconds, self.clock = lr, epochs, seconds, clock
     def on_train_begin(self, logs=None): self.t0, self.epoch = self.clock(), 0
     def on_epoch_begin(self, epoch, logs=None): self.epoch = epoch
     def on_train_batch_begin(self, batch, logs=None):
-        f = (self.clock() - self.t0) / self.seconds if self.seconds else (self.epoch + batch / max(self.params.get('steps') or 1, 1)) / self.epochs
-        self.model.optimizer.learning_rate.assign(self.lr * 0.5 * (1 + math.cos(math.pi * min(f, 1.0))))
+        f = ((self.clock() - self.t0) / self.seconds if self.seconds
+             else (self.epoch + batch / max(self.params.get('steps') or 1, 1)) / self.epochs)
+        self.model.optimizer.learning_rate.assign(self.lr * 0.5
+                                                  * (1 + math.cos(math.pi * min(f, 1.0))))
 
 # %% ../nbs/04_train.ipynb #d0972512
 class _Progress(keras.callbacks.Callback):
     "One line per epoch: losses, elapsed time and ETA (bounded by the time limit, if any)."
-    def __init__(self, epochs, initial=0, seconds=None): super().__init__(); self.epochs, self.initial, self.seconds = epochs, initial, seconds
+    def __init__(self, epochs, initial=0, seconds=None):
+        super().__init__(); self.epochs, self.initial, self.seconds = epochs, initial, seconds
     def on_train_begin(self, logs=None): self.t0 = time.time()
     def on_epoch_end(self, epoch, logs=None):
         el = time.time() - self.t0; done = epoch + 1 - self.initial
         eta = el / done * (self.epochs - epoch - 1)
         if self.seconds: eta = min(eta, max(self.seconds - el, 0))
         vals = ' '.join(f"{k} {v:.4f}" for k, v in (logs or {}).items() if k != 'learning_rate')
-        print(f"epoch {epoch + 1}/{self.epochs}  {vals}  elapsed {el:.0f}s  ETA {eta:.0f}s", flush=True)
+        print(f"epoch {epoch + 1}/{self.epochs}  {vals}  elapsed {el:.0f}s  ETA {eta:.0f}s",
+              flush=True)
 
 # %% ../nbs/04_train.ipynb #c118acb5
 def _callbacks(run:Path, cfg:dict, initial_epoch:int, best:float, verbose:bool=True):
     "The run's callbacks, each optional through `cfg`."
-    cbs = [_AtomicCheckpoint(run / 'model.keras', best=best), _AtomicCheckpoint(run / 'last.keras', best_only=False),
+    cbs = [_AtomicCheckpoint(run / 'model.keras', best=best),
+           _AtomicCheckpoint(run / 'last.keras', best_only=False),
            _AtomicHistory(run / 'history.csv', keep=initial_epoch)]
-    if cfg['early_stopping']: cbs.append(keras.callbacks.EarlyStopping(patience=cfg['early_stopping'], restore_best_weights=True, verbose=0))
-    if cfg['reduce_lr']: cbs.append(keras.callbacks.ReduceLROnPlateau(patience=cfg['reduce_lr'], factor=0.5, verbose=0))
+    if cfg['early_stopping']:
+        cbs.append(keras.callbacks.EarlyStopping(patience=cfg['early_stopping'],
+                                                 restore_best_weights=True, verbose=0))
+    if cfg['reduce_lr']: cbs.append(keras.callbacks.ReduceLROnPlateau(patience=cfg['reduce_lr'],
+                                                                      factor=0.5, verbose=0))
     if cfg['tensorboard']: cbs.append(keras.callbacks.TensorBoard(str(run / 'tensorboard')))
     if cfg.get('time_limit'): cbs.append(_TimeLimit(cfg['time_limit']))
     if cfg.get('cosine'): cbs.append(_Cosine(cfg['lr'], cfg['epochs'], cfg.get('time_limit')))
-    if verbose and not sys.stdout.isatty(): cbs.append(_Progress(cfg['epochs'], initial_epoch, cfg.get('time_limit')))
+    if verbose and not sys.stdout.isatty(): cbs.append(_Progress(cfg['epochs'], initial_epoch,
+                                                                 cfg.get('time_limit')))
     return cbs
 
 # %% ../nbs/04_train.ipynb #71703d2d
@@ -152,16 +174,19 @@ def _strategy(name):
     if name in (None, '', 'none', 'default'): return tf.distribute.get_strategy()
     if name == 'mirrored':
         cpus = tf.config.list_logical_devices('CPU')
-        devs = None if tf.config.list_logical_devices('GPU') or len(cpus) < 2 else [d.name for d in cpus]
+        devs = None if tf.config.list_logical_devices('GPU') or len(cpus) < 2 else [d.name
+                                                                                    for d in cpus]
         return tf.distribute.MirroredStrategy(devs)
     if name == 'multiworker': return tf.distribute.MultiWorkerMirroredStrategy()
     raise ValueError(f"unknown strategy {name!r}: use none, mirrored or multiworker")
 
 # %% ../nbs/04_train.ipynb #6f8e40ce
-DEFAULTS = dict(crop=None, size=(256, 256), channels=1, preset='needle', filters=None, loss='iou_bce', augment='needle', epochs=50,
-                batch_size=8, lr=1e-3, val_frac=0.2, seed=0, early_stopping=10, reduce_lr=5, tensorboard=False, threshold=0.5,
-                train_slices='0-24', val_slices='25-29', strategy=None, mixed_precision=False, mode='resize', time_limit=None, batch_norm=False,
-                cache=False, cosine=False, patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None)
+DEFAULTS = dict(crop=None, size=(256, 256), channels=1, preset='needle', filters=None,
+                loss='iou_bce', augment='needle', epochs=50, batch_size=8, lr=1e-3, val_frac=0.2,
+                seed=0, early_stopping=10, reduce_lr=5, tensorboard=False, threshold=0.5,
+                train_slices='0-24', val_slices='25-29', strategy=None, mixed_precision=False,
+                mode='resize', time_limit=None, batch_norm=False, cache=False, cosine=False,
+                patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None)
 
 # %% ../nbs/04_train.ipynb #a2c9a754
 def _prior_bias(summary) -> float:
@@ -172,22 +197,30 @@ def _prior_bias(summary) -> float:
 
 # %% ../nbs/04_train.ipynb #59c322ae
 def _check_patch(cfg, isbi) -> list:
-    "Validate a training patch: image folders only, within `size`, divisible by the model's 2**depth."
+    "Validate a training patch: image folders only, within `size`, divisible by 2**depth."
     patch, size = [int(v) for v in cfg['patch']], cfg['size']
-    if isbi is not None: raise ValueError("patch: ISBI training already uses random `size` tiles; leave patch unset")
-    if any(p > s for p, s in zip(patch, size)): raise ValueError(f"patch {patch[0]}x{patch[1]} is larger than the input size {size[0]}x{size[1]}")
-    depth = len(cfg['filters']) - 1 if cfg['filters'] else sum(isinstance(l, keras.layers.MaxPooling2D) for l in PRESETS[cfg['preset']]((None, None, 1)).layers)
-    if any(p % 2 ** depth for p in patch): raise ValueError(f"patch {patch[0]}x{patch[1]} is not divisible by 2^{depth} = {2 ** depth} (the model's depth {depth})")
+    if isbi is not None: raise ValueError("patch: ISBI training already uses random `size` tiles; "
+                                          "leave patch unset")
+    if any(p > s for p, s in zip(patch, size)): raise ValueError(f"patch {patch[0]}x{patch[1]} is "
+        f"larger than the input size {size[0]}x{size[1]}")
+    depth = (len(cfg['filters']) - 1 if cfg['filters']
+             else sum(isinstance(l, keras.layers.MaxPooling2D)
+                      for l in PRESETS[cfg['preset']]((None, None, 1)).layers))
+    if any(p % 2 ** depth for p in patch): raise ValueError(f"patch {patch[0]}x{patch[1]} is not "
+        f"divisible by 2^{depth} = {2 ** depth} (the model's depth {depth})")
     return patch
 
 # %% ../nbs/04_train.ipynb #55955ce1
 def _build(cfg):
     "Build and compile the model described by `cfg`, its output bias set to the foreground prior."
-    shape, b = (*((None, None) if cfg.get('patch') else cfg['size']), cfg['channels']), cfg.get('out_bias')
+    shape, b = (*((None, None)
+                  if cfg.get('patch') else cfg['size']), cfg['channels']), cfg.get('out_bias')
     bn = dict(batch_norm=True) if cfg.get('batch_norm') else {}
-    model = build_unet(shape, cfg['filters'], activation='elu', out_bias=b, **bn) if cfg['filters'] else PRESETS[cfg['preset']](shape, out_bias=b, **bn)
+    model = (build_unet(shape, cfg['filters'], activation='elu', out_bias=b, **bn) if cfg['filters']
+             else PRESETS[cfg['preset']](shape, out_bias=b, **bn))
     packed = cfg['loss'] == 'weighted_bce'
-    model.compile(keras.optimizers.Adam(cfg['lr']), LOSSES[cfg['loss']], metrics=[mask_iou, mask_dice] if packed else [keras_iou, keras_dice],
+    model.compile(keras.optimizers.Adam(cfg['lr']), LOSSES[cfg['loss']],
+                  metrics=[mask_iou, mask_dice] if packed else [keras_iou, keras_dice],
                   jit_compile=bool(cfg.get('xla')))
     return model
 
@@ -197,46 +230,56 @@ def _new_config(images, masks, isbi, out, kw):
     cfg = {**DEFAULTS, **{k: v for k, v in kw.items() if v is not None}}
     bad = [k for k in kw if k not in DEFAULTS]
     if bad: raise TypeError(f"unknown option(s): {', '.join(bad)}")
-    if cfg['loss'] not in LOSSES: raise ValueError(f"unknown loss {cfg['loss']!r}: choose from {', '.join(LOSSES)}")
-    if cfg['augment'] not in AUGMENTS: raise ValueError(f"unknown augment {cfg['augment']!r}: choose from {', '.join(AUGMENTS)}")
-    if not cfg['filters'] and cfg['preset'] not in PRESETS: raise ValueError(f"unknown preset {cfg['preset']!r}: choose from {', '.join(PRESETS)}")
+    if cfg['loss'] not in LOSSES: raise ValueError(f"unknown loss {cfg['loss']!r}: choose from "
+                                                   f"{', '.join(LOSSES)}")
+    if cfg['augment'] not in AUGMENTS: raise ValueError(f"unknown augment {cfg['augment']!r}: "
+                                                        f"choose from {', '.join(AUGMENTS)}")
+    if not cfg['filters'] and cfg['preset'] not in PRESETS:
+        raise ValueError(f"unknown preset {cfg['preset']!r}: choose from {', '.join(PRESETS)}")
     cfg['size'] = [int(v) for v in cfg['size']]
     cfg['crop'] = None if cfg['crop'] is None else [int(v) for v in cfg['crop']]
-    if cfg['cosine']: cfg['reduce_lr'] = 0                                      # the schedule owns the learning rate
+    if cfg['cosine']: cfg['reduce_lr'] = 0                     # the schedule owns the learning rate
     if cfg['patch']: cfg['patch'] = _check_patch(cfg, isbi)
-    if cfg['steps_per_epoch'] is not None and int(cfg['steps_per_epoch']) < 1: raise ValueError(f"steps_per_epoch must be at least 1, got {cfg['steps_per_epoch']}")
-    return dict(config_version=CONFIG_VERSION, needle_nbdev=needle_nbdev.__version__, status='running', run=str(out), machine=machine_info(),
-                started=datetime.datetime.now().isoformat(timespec='seconds'), normalisation='read_image: 8-bit /255, 16-bit /65535 -> [0,1]',
-                **cfg)
+    if cfg['steps_per_epoch'] is not None and int(cfg['steps_per_epoch']) < 1:
+        raise ValueError(f"steps_per_epoch must be at least 1, got {cfg['steps_per_epoch']}")
+    return dict(config_version=CONFIG_VERSION, needle_nbdev=needle_nbdev.__version__,
+                status='running', run=str(out), machine=machine_info(),
+                started=datetime.datetime.now().isoformat(timespec='seconds'),
+                normalisation='read_image: 8-bit /255, 16-bit /65535 -> [0,1]', **cfg)
 
 # %% ../nbs/04_train.ipynb #1d8c078d
 def _prepare(images, masks, out:Path, isbi, force, resume, kw):
     "Resolve the config, data and starting epoch of a new or resumed run; nothing is written yet."
     if resume:
         cfg = read_config(out)
-        if not (out / 'last.keras').is_file(): raise FileNotFoundError(f"{out}: no last.keras to resume from")
+        if not (out / 'last.keras').is_file(): raise FileNotFoundError(f"{out}: no last.keras to "
+                                                                       f"resume from")
         cfg.update({k: v for k, v in kw.items() if k == 'epochs' and v})
         d = cfg['data']
         images, masks, isbi = d.get('images'), d.get('masks'), d.get('isbi')
         start = len(history_rows(out))
-        if start >= cfg['epochs']: raise ValueError(f"{out}: already trained for {start} epochs; pass a larger --epochs to continue")
+        if start >= cfg['epochs']: raise ValueError(f"{out}: already trained for {start} epochs; "
+                                                    f"pass a larger --epochs to continue")
         return cfg, images, masks, isbi, start
     if out.exists() and any(out.iterdir()) and not force:
-        raise FileExistsError(f"{out}: already exists; use --force to replace it or --resume to continue it")
+        raise FileExistsError(f"{out}: already exists; use --force to replace it or --resume to "
+                              f"continue it")
     cfg = _new_config(images, masks, isbi, out, kw)
     cfg['data'] = dict(images=None if images is None else str(Path(images).resolve()),
-                       masks=None if masks is None and images is None else str(Path(masks or images).resolve()),
+                       masks=None if masks is None and images is None
+                       else str(Path(masks or images).resolve()),
                        isbi=None if isbi is None else str(Path(isbi).resolve()))
     return cfg, images, masks, isbi, 0
 
 # %% ../nbs/04_train.ipynb #55b960be
 class _Interrupt(keras.callbacks.Callback):
-    "Record SIGTERM/SIGINT and raise `KeyboardInterrupt` after the current batch; a second signal raises at once."
+    "Record SIGTERM/SIGINT, raise `KeyboardInterrupt` after this batch; a second one: at once."
     def __init__(self): super().__init__(); self.sig = None
     def handler(self, sig, frame=None):
         if self.sig is not None: raise KeyboardInterrupt(signal.Signals(sig).name)
         self.sig = sig
-        print(f"{signal.Signals(sig).name}: stopping after this batch (send it again to stop now)", file=sys.stderr, flush=True)
+        print(f"{signal.Signals(sig).name}: stopping after this batch (send it again to stop now)",
+              file=sys.stderr, flush=True)
     def _check(self, *args, **kwargs):
         if self.sig is not None: raise KeyboardInterrupt(signal.Signals(self.sig).name)
     on_train_batch_end = on_test_batch_end = on_epoch_begin = _check
@@ -247,15 +290,18 @@ class Diverged(ValueError):
 
 # %% ../nbs/04_train.ipynb #1414c230
 class _NonFinite(keras.callbacks.Callback):
-    "Raise `Diverged` at the first non-finite training loss (per batch) or validation loss (per epoch)."
+    "Raise `Diverged` at the first non-finite loss: training (per batch) or validation (per epoch)."
     def __init__(self, lr:float): super().__init__(); self.lr, self.epoch = lr, 0
     def on_epoch_begin(self, epoch, logs=None): self.epoch = epoch
     def _check(self, key, v, where):
         if v is not None and not np.isfinite(float(v)):
-            raise Diverged(f"training diverged: {key} became {float(v)} at epoch {self.epoch + 1}{where}; "
-                           f"the learning rate ({self.lr:g}) is likely too high (lower --lr), or the data hold NaN/Inf")
-    def on_train_batch_end(self, batch, logs=None): self._check('the loss', (logs or {}).get('loss'), f", batch {batch + 1}")
-    def on_epoch_end(self, epoch, logs=None): self._check('the validation loss', (logs or {}).get('val_loss'), '')
+            raise Diverged(f"training diverged: {key} became {float(v)} at epoch "
+                           f"{self.epoch + 1}{where}; the learning rate ({self.lr:g}) is likely "
+                           f"too high (lower --lr), or the data hold NaN/Inf")
+    def on_train_batch_end(self, batch, logs=None):
+        self._check('the loss', (logs or {}).get('loss'), f", batch {batch + 1}")
+    def on_epoch_end(self, epoch, logs=None): self._check('the validation loss',
+                                                          (logs or {}).get('val_loss'), '')
 
 # %% ../nbs/04_train.ipynb #1ec9d947
 def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
@@ -266,14 +312,17 @@ def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
     main = __import__('threading').current_thread() is __import__('threading').main_thread()
     old = {s: signal.signal(s, stop.handler) for s in sigs} if main else {}
     try:
-        return model.fit(train_ds, validation_data=val_ds, shuffle=False, epochs=cfg['epochs'], initial_epoch=start, steps_per_epoch=cfg.get('steps_per_epoch'), verbose=1 if verbose and sys.stdout.isatty() else 0,
-                         callbacks=[stop, _NonFinite(cfg['lr'])] + _callbacks(run, cfg, start, best, verbose))
+        return model.fit(train_ds, validation_data=val_ds, shuffle=False, epochs=cfg['epochs'],
+                         initial_epoch=start, steps_per_epoch=cfg.get('steps_per_epoch'),
+                         verbose=1 if verbose and sys.stdout.isatty() else 0,
+                         callbacks=[stop, _NonFinite(cfg['lr'])] + _callbacks(run, cfg, start, best,
+                                                                              verbose))
     finally:
         for s, h in old.items(): signal.signal(s, h)
 
 # %% ../nbs/04_train.ipynb #8e3781a0
 def _open_run(out:Path, cfg:dict, resume:bool, summary:dict):
-    "Create (or reopen) the run directory, mark it INCOMPLETE and write the config with status `running`."
+    "Create (or reopen) the run directory, mark it INCOMPLETE, write the config (status `running`)."
     if not resume:
         if out.exists(): shutil.rmtree(out)
         out.mkdir(parents=True)
@@ -285,36 +334,39 @@ def _open_run(out:Path, cfg:dict, resume:bool, summary:dict):
 def _announce(model, out:Path, resume:bool, start:int, epochs:int):
     "Print the oneDNN advice (if any) and one line saying what is about to train."
     if note := onednn_note(model.name): print(note, file=sys.stderr, flush=True)
-    print(f"{'resuming' if resume else 'training'} {model.name} ({model.count_params():,} params) into {out} "
-          f"from epoch {start + 1}/{epochs}", flush=True)
+    print(f"{'resuming' if resume else 'training'} {model.name} ({model.count_params():,} params) "
+          f"into {out} from epoch {start + 1}/{epochs}", flush=True)
 
 # %% ../nbs/04_train.ipynb #333b07f7
-def _fit_model(out:Path, cfg:dict, resume:bool, train_ds, val_ds, start:int, verbose:bool, t0:float):
-    "Build (or reload) the model in the strategy's scope and fit it; record a divergence or an interruption."
+def _fit_model(out:Path, cfg:dict, resume:bool, train_ds, val_ds, start:int, verbose:bool,
+               t0:float):
+    "Build (or reload) the model in the strategy's scope and fit it; record how it failed."
     if cfg['mixed_precision']: keras.mixed_precision.set_global_policy('mixed_float16')
     try:
         with _strategy(cfg['strategy']).scope():
             model = keras.models.load_model(out / 'last.keras') if resume else _build(cfg)
-            model.jit_compile = bool(cfg.get('xla'))                            # not saved with the model
+            model.jit_compile = bool(cfg.get('xla'))                      # not saved with the model
             if verbose: _announce(model, out, resume, start, cfg['epochs'])
             _fit(model, out, cfg, train_ds, val_ds, start, verbose)
     except Diverged as e:
-        cfg.update(status='diverged', error=str(e), elapsed_s=round(time.time() - t0, 1)); write_config(out, cfg)
+        cfg.update(status='diverged', error=str(e), elapsed_s=round(time.time() - t0, 1))
+        write_config(out, cfg)
         raise Diverged(f"{out}: {e} (the run stays INCOMPLETE)") from None
     except KeyboardInterrupt:
-        cfg.update(status='interrupted', elapsed_s=round(time.time() - t0, 1)); write_config(out, cfg)
-        if verbose: print(f"interrupted: {out} is incomplete; resume with: needle_train --resume {out}",
-                          file=sys.stderr, flush=True)
+        cfg.update(status='interrupted', elapsed_s=round(time.time() - t0, 1))
+        write_config(out, cfg)
+        if verbose: print(f"interrupted: {out} is incomplete; resume with: needle_train --resume "
+                          f"{out}", file=sys.stderr, flush=True)
         raise
     finally: keras.mixed_precision.set_global_policy('float32')
 
 # %% ../nbs/04_train.ipynb #ac482ebc
 def _close_run(out:Path, cfg:dict, t0:float) -> Path:
-    "Record a finished run (status, time, epochs, best loss, loss curve) and remove its INCOMPLETE marker."
+    "Record a finished run (status, time, epochs, best loss, curve); remove its INCOMPLETE marker."
     rows = history_rows(out)
     if not (out / 'model.keras').is_file():
-        raise ValueError(f"{out}: no epoch produced a finite validation loss, so there is no model.keras "
-                         "(the run stays INCOMPLETE)")
+        raise ValueError(f"{out}: no epoch produced a finite validation loss, so there is no "
+                         f"model.keras (the run stays INCOMPLETE)")
     cfg.update(status='complete', finished=datetime.datetime.now().isoformat(timespec='seconds'),
                elapsed_s=round(time.time() - t0, 1), epochs_run=len(rows),
                best_val_loss=min(float(r['val_loss']) for r in rows), final=rows[-1])
@@ -329,14 +381,16 @@ def train(images=None, # folder of training images (or None with `isbi`)
           force:bool=False, # replace an existing run directory
           resume:bool=False, # continue the run in `out` from its last epoch
           verbose:bool=True, # print progress
-          **kwargs # options, see `DEFAULTS`: crop, size, channels, preset, filters, loss, augment, epochs, batch_size, lr, ...
+          **kwargs # options, see `DEFAULTS`: crop, size, channels, preset, filters, loss, ...
          ) -> Path: # the run directory
     "Train a U-Net on image/mask folders or ISBI stacks into a run directory."
     out = Path(out)
     cfg, images, masks, isbi, start = _prepare(images, masks, out, isbi, force, resume, kwargs)
     keras.utils.set_random_seed(cfg['seed'] + start)
-    train_ds, val_ds, summary = _sources(images, masks, isbi, cfg)     # data errors surface before any write
-    if cfg['loss'] == 'weighted_bce': train_ds, val_ds = with_weights(train_ds), with_weights(val_ds)
+    # data errors surface before any write
+    train_ds, val_ds, summary = _sources(images, masks, isbi, cfg)
+    if cfg['loss'] == 'weighted_bce': train_ds, val_ds = (with_weights(train_ds),
+                                                          with_weights(val_ds))
     _open_run(out, cfg, resume, summary)
     t0 = time.time()
     _fit_model(out, cfg, resume, train_ds, val_ds, start, verbose, t0)

@@ -27,14 +27,17 @@ def _check_input(shape, depth:int):
     m, (h, w) = 2 ** depth, shape[:2]
     if any(d is not None and d % m for d in (h, w)):
         pad = lambda d: d if d is None else math.ceil(d / m) * m
-        raise ValueError(f"input {h}x{w} is not divisible by 2^{depth} = {m} (depth {depth}): pad it to {pad(h)}x{pad(w)}; `predict` pads automatically")
+        raise ValueError(f"input {h}x{w} is not divisible by 2^{depth} = {m} (depth {depth}): pad "
+                         f"it to {pad(h)}x{pad(w)}; `predict` pads automatically")
 
 # %% ../nbs/03_unet.ipynb #b57129d2
 def _conv(x, f:int, k:int, act, init, bn:bool, name:str):
-    "k×k 'same' convolution with activation, optionally batch-normalised (momentum 0.9: small datasets give few steps per epoch)."
-    if not bn: return layers.Conv2D(f, k, activation=act, padding='same', kernel_initializer=init, name=name)(x)
+    "k×k 'same' convolution with activation, optionally batch-normalised (momentum 0.9: few steps)."
+    if not bn: return layers.Conv2D(f, k, activation=act, padding='same', kernel_initializer=init,
+                                    name=name)(x)
     x = layers.Conv2D(f, k, padding='same', kernel_initializer=init, use_bias=False, name=name)(x)
-    return layers.Activation(act, name=f'{name}_act')(layers.BatchNormalization(momentum=0.9, name=f'{name}_bn')(x))
+    return layers.Activation(act, name=f'{name}_act')(layers.BatchNormalization(momentum=0.9,
+        name=f'{name}_bn')(x))
 
 # %% ../nbs/03_unet.ipynb #684465ed
 def _block(x, f:int, prefix:str, drop:float, where:str, act, init, bn:bool):
@@ -47,28 +50,30 @@ def _block(x, f:int, prefix:str, drop:float, where:str, act, init, bn:bool):
 
 # %% ../nbs/03_unet.ipynb #545534db
 def build_unet(input_shape=(512, 512, 1), # (H, W, C); H and W divisible by 2**depth, or None
-               filters=(16, 32, 64, 128, 256, 512, 1024), # channels per level, top to bottom; depth = len - 1
+               filters=(16, 32, 64, 128, 256, 512, 1024), # channels per level; depth = len - 1
                activation='elu', # activation of every 3×3 convolution
                kernel_initializer='he_normal', # initializer of the 3×3 convolutions
                dropout=0.0, # per-level dropout (scalar or one value per level incl. the bottom)
                decoder_dropout=None, # per-level dropout on the way up; None = same as `dropout`
-               dropout_position:str='mid', # 'mid': between the two convolutions; 'after': after them
-               upsampling:str='transpose', # 'transpose' (2×2 transposed conv) or 'upsample_conv' (upsampling + 2×2 conv)
+               dropout_position:str='mid', # 'mid': between the two convolutions, or 'after'
+               upsampling:str='transpose', # 'transpose' (2×2 transposed conv) or 'upsample_conv'
                batch_norm:bool=False, # batch normalisation after every 3×3 convolution
                skip_first:bool=False, # concatenate [skip, up] instead of [up, skip]
-               head_filters:int|None=None, # an extra 3×3 convolution before the output (the ISBI notebook's 2)
+               head_filters:int|None=None, # an extra 3×3 convolution before the output (ISBI: 2)
                out_channels:int=1, # output channels
                out_activation='sigmoid', # output activation
-               out_bias:float|None=None, # initial output bias, e.g. the logit of the foreground share (None: zero)
+               out_bias:float|None=None, # initial output bias, e.g. the foreground share's logit
                name:str='unet' # model name
               ) -> keras.Model:
     "Build a U-Net with one filter count per level, as a Keras 3 functional model."
     depth = len(filters) - 1
     if depth < 1: raise ValueError("filters needs at least two levels")
-    if upsampling not in ('transpose', 'upsample_conv'): raise ValueError(f"upsampling must be 'transpose' or 'upsample_conv', got {upsampling!r}")
+    if upsampling not in ('transpose', 'upsample_conv'):
+        raise ValueError(f"upsampling must be 'transpose' or 'upsample_conv', got {upsampling!r}")
     _check_input(input_shape, depth)
     enc = _per_level(dropout, depth + 1, 'dropout')
-    dec = enc if decoder_dropout is None else _per_level(decoder_dropout, depth + 1, 'decoder_dropout')
+    dec = enc if decoder_dropout is None else _per_level(decoder_dropout, depth + 1,
+                                                         'decoder_dropout')
     kw = dict(where=dropout_position, act=activation, init=kernel_initializer, bn=batch_norm)
     x = inp = keras.Input(input_shape, name='image')
     skips = []
@@ -77,14 +82,19 @@ def build_unet(input_shape=(512, 512, 1), # (H, W, C); H and W divisible by 2**d
         x = layers.MaxPooling2D(2, name=f'enc{l}_pool')(x)
     x = _block(x, filters[-1], 'bottom', enc[depth], **kw)
     for l in reversed(range(depth)):
-        if upsampling == 'transpose': u = layers.Conv2DTranspose(filters[l], 2, strides=2, padding='same', name=f'dec{l}_up')(x)
-        else: u = layers.Conv2D(filters[l], 2, activation=activation, padding='same', kernel_initializer=kernel_initializer,
-                                name=f'dec{l}_up')(layers.UpSampling2D(2, name=f'dec{l}_upsample')(x))
-        x = layers.Concatenate(name=f'dec{l}_concat')([skips[l], u] if skip_first else [u, skips[l]])
+        if upsampling == 'transpose': u = layers.Conv2DTranspose(filters[l], 2, strides=2,
+            padding='same', name=f'dec{l}_up')(x)
+        else: u = layers.Conv2D(filters[l], 2, activation=activation, padding='same',
+                                kernel_initializer=kernel_initializer,
+                                name=f'dec{l}_up')(layers.UpSampling2D(2,
+                                                                       name=f'dec{l}_upsample')(x))
+        x = layers.Concatenate(name=f'dec{l}_concat')([skips[l], u] if skip_first else [u,
+                                                                                        skips[l]])
         x = _block(x, filters[l], f'dec{l}', dec[l], **kw)
     if head_filters: x = _conv(x, head_filters, 3, activation, kernel_initializer, False, 'head')
     binit = 'zeros' if out_bias is None else keras.initializers.Constant(out_bias)
-    out = layers.Conv2D(out_channels, 1, activation=out_activation, bias_initializer=binit, dtype='float32', name='mask')(x)
+    out = layers.Conv2D(out_channels, 1, activation=out_activation, bias_initializer=binit,
+                        dtype='float32', name='mask')(x)
     return keras.Model(inp, out, name=name)
 
 # %% ../nbs/03_unet.ipynb #e10ac858
@@ -93,14 +103,16 @@ NEEDLE_FILTERS = (16, 32, 64, 128, 256, 512, 1024)
 @delegates(build_unet, but=['filters'])
 def needle_unet(input_shape=(512, 512, 1), **kwargs) -> keras.Model:
     "The needle notebook's 7-level U-Net (16→1024 filters, ELU, dropout, transposed convolutions)."
-    cfg = dict(filters=NEEDLE_FILTERS, activation='elu', dropout=(0.1, 0.1, 0.2, 0.2, 0.2, 0.2, 0.3), upsampling='transpose', name='needle_unet')
+    cfg = dict(filters=NEEDLE_FILTERS, activation='elu',
+        dropout=(0.1, 0.1, 0.2, 0.2, 0.2, 0.2, 0.3), upsampling='transpose', name='needle_unet')
     return build_unet(input_shape, **{**cfg, **kwargs})
 
 # %% ../nbs/03_unet.ipynb #a3e10bdb
 @delegates(build_unet, but=['filters'])
 def isbi_unet(input_shape=(512, 512, 1), **kwargs) -> keras.Model:
-    "The ISBI notebook's classic U-Net (64→1024 filters, 4 pools, dropout 0.5, upsampling + 2×2 conv)."
-    cfg = dict(filters=(64, 128, 256, 512, 1024), activation='relu', dropout=(0, 0, 0, 0.5, 0.5), decoder_dropout=0, dropout_position='after',
+    "The ISBI notebook's classic U-Net (64→1024 filters, 4 pools, dropout 0.5, upsampling + conv)."
+    cfg = dict(filters=(64, 128, 256, 512, 1024), activation='relu', dropout=(0, 0, 0, 0.5, 0.5),
+               decoder_dropout=0, dropout_position='after',
                upsampling='upsample_conv', skip_first=True, head_filters=2, name='isbi_unet')
     return build_unet(input_shape, **{**cfg, **kwargs})
 
@@ -110,7 +122,8 @@ FAST_FILTERS = (8, 12, 16, 24, 32, 48, 64)
 @delegates(build_unet, but=['filters'])
 def fast_unet(input_shape=(256, 256, 1), **kwargs) -> keras.Model:
     "A narrow 7-level U-Net for real-time use on a CPU: >10× fewer FLOPs than `needle_unet`."
-    cfg = dict(filters=FAST_FILTERS, activation='relu', batch_norm=True, dropout=(0, 0, 0, 0.1, 0.1, 0.1, 0.2), upsampling='transpose', name='fast_unet')
+    cfg = dict(filters=FAST_FILTERS, activation='relu', batch_norm=True,
+               dropout=(0, 0, 0, 0.1, 0.1, 0.1, 0.2), upsampling='transpose', name='fast_unet')
     return build_unet(input_shape, **{**cfg, **kwargs})
 
 PRESETS = dict(needle=needle_unet, isbi=isbi_unet, fast=fast_unet)
@@ -120,9 +133,11 @@ def _layer_flops(l) -> int:
     "FLOPs (2 per multiply-add) of one convolution layer for one image; 0 for other layers."
     if not isinstance(l, (layers.Conv2D, layers.Conv2DTranspose)): return 0
     (h, w), (oh, ow) = l.input.shape[1:3], l.output.shape[1:3]
-    if None in (h, w): raise ValueError(f"{l.name}: build the model with a fixed input size to count FLOPs")
+    if None in (h, w): raise ValueError(f"{l.name}: build the model with a fixed input size to "
+                                        f"count FLOPs")
     kh, kw = l.kernel_size
-    return 2 * (h * w if isinstance(l, layers.Conv2DTranspose) else oh * ow) * kh * kw * l.input.shape[-1] * l.filters
+    return (2 * (h * w if isinstance(l, layers.Conv2DTranspose) else oh * ow) * kh * kw
+            * l.input.shape[-1] * l.filters)
 
 # %% ../nbs/03_unet.ipynb #8d098886
 def unet_flops(model:keras.Model) -> int:
@@ -134,7 +149,8 @@ def _receptive_fields(model:keras.Model) -> dict:
     "Receptive field (px) and jump of every layer's output, by layer name."
     info = {}
     for l in model.layers:
-        ins = [t for t in (l.input if isinstance(l.input, (list, tuple)) else [l.input])] if l.name != model.layers[0].name else []
+        ins = ([t for t in (l.input if isinstance(l.input, (list, tuple)) else [l.input])]
+               if l.name != model.layers[0].name else [])
         parents = [info[t._keras_history.operation.name] for t in ins] or [(1, 1.0)]
         rf, j = max(p[0] for p in parents), parents[0][1]
         if isinstance(l, layers.Conv2DTranspose): j /= l.strides[0]
@@ -154,24 +170,29 @@ def _level(name:str, depth:int):
 # %% ../nbs/03_unet.ipynb #9e3c39cc
 def unet_summary(model:keras.Model, show:bool=True) -> list[dict]:
     "Per-level resolution, channels, parameters, GFLOPs and receptive field; printed as a table."
-    depth = max(int(n[3:].split('_')[0]) for n in (l.name for l in model.layers) if n.startswith('enc')) + 1
+    depth = max(int(n[3:].split('_')[0]) for n in (l.name for l in model.layers)
+                if n.startswith('enc')) + 1
     rfs, rows = _receptive_fields(model), []
     for lev in range(depth + 1):
         ls = [l for l in model.layers if _level(l.name, depth) == lev]
         c2 = model.get_layer('bottom_conv2' if lev == depth else f'enc{lev}_conv2')
         fl = sum(_layer_flops(l) for l in ls)
-        rows.append(dict(level=lev, resolution='x'.join(map(str, c2.output.shape[1:3])), channels=c2.filters,
-                         params=sum(l.count_params() for l in ls), gflops=fl / 1e9, rf=int(rfs[c2.name][0])))
+        rows.append(dict(level=lev, resolution='x'.join(map(str, c2.output.shape[1:3])),
+                         channels=c2.filters, params=sum(l.count_params() for l in ls),
+                         gflops=fl / 1e9, rf=int(rfs[c2.name][0])))
     rows.append(dict(level='total', resolution='', channels='', params=model.count_params(),
                      gflops=unet_flops(model) / 1e9, rf=int(rfs[model.layers[-1].name][0])))
     if show:
         print(f"{model.name}: input {tuple(model.input.shape[1:])}")
-        print(f"{'level':>6} {'resolution':>10} {'channels':>8} {'params':>12} {'GFLOP':>8} {'RF px':>6}")
-        for r in rows: print(f"{r['level']:>6} {r['resolution']:>10} {r['channels']:>8} {r['params']:>12,} {r['gflops']:>8.2f} {r['rf']:>6}")
+        print(f"{'level':>6} {'resolution':>10} {'channels':>8} {'params':>12} {'GFLOP':>8} "
+              f"{'RF px':>6}")
+        for r in rows: print(f"{r['level']:>6} {r['resolution']:>10} {r['channels']:>8} "
+                             f"{r['params']:>12,} {r['gflops']:>8.2f} {r['rf']:>6}")
     return rows
 
 # %% ../nbs/03_unet.ipynb #0608ca58
-from . import metrics as _metrics  # noqa: F401 (registers the custom losses and metrics for load_model)
+# registers the custom losses and metrics, so that load_model finds them
+from . import metrics as _metrics  # noqa: F401
 
 # %% ../nbs/03_unet.ipynb #66ff296d
 def _unet_levels(model:keras.Model) -> tuple[int, list]:
@@ -182,7 +203,8 @@ def _unet_levels(model:keras.Model) -> tuple[int, list]:
     levels = []
     for l in range(depth + 1):
         pre = 'bottom' if l == depth else f'enc{l}'
-        lv = dict(enc=[ch(f'{pre}_conv1'), ch(f'{pre}_conv2')], res=tuple(model.get_layer(f'{pre}_conv2').output.shape[1:3]))
+        lv = dict(enc=[ch(f'{pre}_conv1'), ch(f'{pre}_conv2')],
+                  res=tuple(model.get_layer(f'{pre}_conv2').output.shape[1:3]))
         if l < depth: lv['dec'] = [ch(f'dec{l}_up'), ch(f'dec{l}_conv1'), ch(f'dec{l}_conv2')]
         levels.append(lv)
     return depth, levels
@@ -200,7 +222,8 @@ def _box(ax, x, yc, w, h, c, face='#cfe2f3', gid='channels'):
 # %% ../nbs/03_unet.ipynb #3fa5757d
 def _arrow(ax, x0, y0, x1, y1, kind):
     "Arrow of one operation kind between two points."
-    ax.annotate('', (x1, y1), (x0, y0), arrowprops=dict(arrowstyle='-|>', color=_COL[kind], lw=1.6, shrinkA=0, shrinkB=0))
+    ax.annotate('', (x1, y1), (x0, y0),
+                arrowprops=dict(arrowstyle='-|>', color=_COL[kind], lw=1.6, shrinkA=0, shrinkB=0))
 
 # %% ../nbs/03_unet.ipynb #f6c9ce84
 def draw_unet(model:keras.Model, # a model from `build_unet` or a preset
@@ -220,7 +243,8 @@ def draw_unet(model:keras.Model, # a model from `build_unet` or a preset
     cin = model.input.shape[-1]
     for l in range(depth + 1):                                             # contracting path
         y, h = ys[l], hs[l]
-        ax.text(x - 0.08, y, 'x'.join(map(str, lv[l]['res'])), rotation=90, ha='right', va='center', fontsize=7, color='#555555', gid='resolution')
+        ax.text(x - 0.08, y, 'x'.join(map(str, lv[l]['res'])), rotation=90, ha='right', va='center',
+                fontsize=7, color='#555555', gid='resolution')
         if l == 0: x = _box(ax, x, y, bw(cin), h, cin, face='white') + gap
         for i, c in enumerate(lv[l]['enc']):
             if i or l == 0: _arrow(ax, x - gap, y, x, y, 'conv')
@@ -235,29 +259,38 @@ def draw_unet(model:keras.Model, # a model from `build_unet` or a preset
         _arrow(ax, xm, ys[l + 1] + hs[l + 1] / 2, xm, y - h / 2, 'up')
         x = _box(ax, xm - 0.03 - bw(cu), y, bw(cu), h, cu)
         _arrow(ax, right[l], y, x, y, 'copy')
-        x = _box(ax, x, y, bw(lv[l]['enc'][-1]), h, lv[l]['enc'][-1], face='white', gid='copied') + gap
+        x = _box(ax, x, y, bw(lv[l]['enc'][-1]), h, lv[l]['enc'][-1], face='white',
+                 gid='copied') + gap
         for c in (c1, c2):
             _arrow(ax, x - gap, y, x, y, 'conv'); x = _box(ax, x, y, bw(c), h, c) + gap
     for n in ('head', 'mask'):
         if n in {q.name for q in model.layers}:
             c = model.get_layer(n).output.shape[-1]
             _arrow(ax, x - gap, ys[0], x, ys[0], 'out' if n == 'mask' else 'conv')
-            x = _box(ax, x, ys[0], bw(c), hs[0], c, face='#d5f5e3' if n == 'mask' else '#cfe2f3') + gap
-    up = 'transposed conv 2×2' if isinstance(model.get_layer('dec0_up'), layers.Conv2DTranspose) else 'upsample + conv 2×2'
+            x = _box(ax, x, ys[0], bw(c), hs[0], c,
+                     face='#d5f5e3' if n == 'mask' else '#cfe2f3') + gap
+    up = 'transposed conv 2×2' if isinstance(model.get_layer('dec0_up'),
+                                             layers.Conv2DTranspose) else 'upsample + conv 2×2'
     act = getattr(model.get_layer('enc0_conv1'), 'activation', None)
-    lab = [f"conv 3×3, {getattr(act, '__name__', 'bn+act')}", 'max pool 2×2', up, 'copy (skip)', 'conv 1×1']
-    ax.legend([Line2D([0], [0], color=_COL[k], lw=2) for k in _COL], lab, loc='lower right', fontsize=8, frameon=False)
+    lab = [f"conv 3×3, {getattr(act, '__name__', 'bn+act')}", 'max pool 2×2', up, 'copy (skip)',
+           'conv 1×1']
+    ax.legend([Line2D([0], [0], color=_COL[k], lw=2) for k in _COL], lab, loc='lower right',
+              fontsize=8, frameon=False)
     ax.set_xlim(-0.4, x + 0.1); ax.set_ylim(ys[-1] - hs[-1] / 2 - 0.3, hs[0] / 2 + 0.35)
-    ax.set_title(f"{model.name}: {depth + 1} levels, {model.count_params():,} parameters", fontsize=10); ax.axis('off')
+    ax.set_title(f"{model.name}: {depth + 1} levels, {model.count_params():,} "
+                 f"parameters", fontsize=10); ax.axis('off')
     return ax
 
 # %% ../nbs/03_unet.ipynb #ec35d321
 @delegates(keras.utils.plot_model, but=['model', 'to_file'])
-def plot_unet_graph(model:keras.Model, to_file='unet_graph.png', rankdir='LR', dpi:int=60, **kwargs):
+def plot_unet_graph(model:keras.Model, to_file='unet_graph.png', rankdir='LR', dpi:int=60,
+                    **kwargs):
     "Draw the layer graph with Graphviz (`keras.utils.plot_model`); returns the file path."
     import shutil as _sh
-    if _sh.which('dot') is None: raise RuntimeError("Graphviz's `dot` was not found: install it (Debian/Ubuntu: apt-get install graphviz)")
-    keras.utils.plot_model(model, to_file=str(to_file), show_shapes=True, show_layer_names=True, rankdir=rankdir, dpi=dpi, **kwargs)
+    if _sh.which('dot') is None: raise RuntimeError("Graphviz's `dot` was not found: install it "
+                                                    "(Debian/Ubuntu: apt-get install graphviz)")
+    keras.utils.plot_model(model, to_file=str(to_file), show_shapes=True, show_layer_names=True,
+                           rankdir=rankdir, dpi=dpi, **kwargs)
     return to_file
 
 # %% ../nbs/03_unet.ipynb #f064a690
@@ -265,10 +298,13 @@ def layered_unet(model:keras.Model, to_file=None, **kwargs):
     "A visualkeras layered view of the model, scaled so the whole network fits one figure."
     import visualkeras
     for l in model.layers:
-        if not hasattr(l, 'output_shape'): l.output_shape = tuple(l.output.shape)   # Keras 3 removed it
+        # Keras 3 removed it
+        if not hasattr(l, 'output_shape'): l.output_shape = tuple(l.output.shape)
     hide = [layers.Dropout, layers.BatchNormalization, layers.Activation, layers.InputLayer]
-    kw = dict(legend=True, type_ignore=hide, sizing_mode='accurate', scale_xy=0.35, scale_z=0.08, max_z=60, min_z=8, min_xy=12, max_xy=200)
+    kw = dict(legend=True, type_ignore=hide, sizing_mode='accurate', scale_xy=0.35, scale_z=0.08,
+              max_z=60, min_z=8, min_xy=12, max_xy=200)
     import warnings
     with warnings.catch_warnings():
-        warnings.simplefilter('ignore', UserWarning)   # visualkeras 0.2 warns about its own defaults
-        return visualkeras.layered_view(model, to_file=None if to_file is None else str(to_file), **{**kw, **kwargs})
+        warnings.simplefilter('ignore', UserWarning)  # visualkeras 0.2 warns about its own defaults
+        return visualkeras.layered_view(model, to_file=None if to_file is None else str(to_file),
+                                        **{**kw, **kwargs})
