@@ -19,8 +19,8 @@ scrollWidth exceeds its clientWidth, sorts it as an input cell, an output cell o
 block of Markdown text, outlines it in red and writes a JSON report into <pre id="width-report">;
 Chromium dumps the DOM and the report is read back. A screenshot of the whole page (up to
 16000 px tall) goes into OUT, and the temporary copies are removed.
-Output: `ok PAGE` or `overflow PAGE: ...` per page, and OUT/report.json. Exit status 1 when an
-input cell overflows; overflowing outputs and Markdown code blocks are listed but do not fail.
+Output: `ok PAGE` or `overflow PAGE: ...` per page, and OUT/report.json. Exit status 1 when any
+code block scrolls: an input cell, an output (the book's CSS wraps outputs) or a Markdown code block.
 """
 import argparse, html, json, re, shutil, subprocess, sys, tempfile
 from pathlib import Path
@@ -108,7 +108,7 @@ def main():
         if rep.get('fits') is not None and rep['column_px'] < report.get('column_px', 1e9):  # narrowest
             report.update({k: rep[k] for k in ('fits', 'char_px', 'column_px', 'font')})
         cells = rep['cells']
-        failed |= any(c['kind'] == 'input' for c in cells)
+        failed |= bool(cells)                  # inputs, outputs and Markdown code blocks alike
         fits = f' (column fits {rep["fits"]} chars)' if rep.get('fits') else ''
         if not cells: print(f'ok {page}{fits}'); continue
         print(f'overflow {page}: {len(cells)} code cell(s) wider than the column{fits}:')
