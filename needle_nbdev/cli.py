@@ -91,7 +91,8 @@ def needle_train(images:str=None, # folder of training images
                  tensorboard:bool=False, # write TensorBoard logs into RUN/tensorboard
                  train_slices:str='0-24', # ISBI slices for training
                  val_slices:str='25-29', # ISBI slices held out
-                 strategy:str=None, # mirrored (several GPUs) or multiworker (TF_CONFIG)
+                 strategy:str=None, # mirrored (several GPUs) or multiworker (several machines)
+                 cluster:str=None, # multiworker: tf_config (the TF_CONFIG variable) or slurm
                  mixed_precision:bool=False, # float16 compute (GPUs)
                  minutes:float=None, # time limit: stop before an epoch that would end past it
                  cosine:bool=False, # cosine decay of the learning rate over --minutes (or --epochs)
@@ -111,7 +112,8 @@ def needle_train(images:str=None, # folder of training images
               epochs=epochs, batch_size=batch_size, lr=lr, val_frac=val_frac, seed=seed,
               early_stopping=early_stopping, reduce_lr=reduce_lr, tensorboard=tensorboard,
               train_slices=train_slices, val_slices=val_slices,
-              strategy=strategy, mixed_precision=mixed_precision, time_limit=None if minutes is None
+              strategy=strategy, cluster=cluster, mixed_precision=mixed_precision,
+              time_limit=None if minutes is None
               else minutes * 60, cosine=cosine, cache=cache, patch=_hw(patch, 'patch'),
               patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch)
     if resume: run = run_cli('needle_train', lambda: train(out=resume, resume=True, epochs=epochs),

@@ -15,6 +15,7 @@ from .augment import Augment
 from .metrics import (iou_loss, bce_loss, dice_bce_loss, iou_bce_loss, WeightedBCE,
                                   keras_iou, keras_dice, unet_weight_map)
 from .unet import PRESETS, build_unet
+from .distributed import make_strategy, worker_role, worker_dir, shard, fit_multiworker
 from .runs import (CONFIG_VERSION, machine_info, onednn_note, read_config, write_config,
                                history_rows, plot_history, set_incomplete)
 import needle_nbdev
@@ -58,20 +59,22 @@ def _data_summary(pairs, n:int=50) -> dict:
                 foreground=float(np.mean([m.mean() for m in ms])))
 
 # %% ../nbs/04_train.ipynb #4f9b479b
-def _sources(images, masks, isbi, cfg):
-    "Build (train_ds, val_ds, summary) from folders or ISBI stacks, following `cfg`."
+def _sources(images, masks, isbi, cfg, role=(1, 0, 1), endless:bool=False):
+    "(train_ds, val_ds, summary) from folders or ISBI stacks; `role`: (workers, index, replicas)."
     aug = AUGMENTS[cfg['augment']]()
     if cfg.get('patch'): aug = Augment(**{**(aug.cfg if aug else {}), 'crop': tuple(cfg['patch']),
                                           'crop_fg': cfg['patch_fg']})
-    size, bs, seed, rep = (tuple(cfg['size']), cfg['batch_size'], cfg['seed'],
-        bool(cfg.get('steps_per_epoch')))   # fixed-length epochs: an endless stream
+    (n, i, reps), size, seed = role, tuple(cfg['size']), cfg['seed']
+    bs = cfg['batch_size'] // reps                                    # per replica (= global alone)
+    rep = bool(cfg.get('steps_per_epoch')) or endless                 # fixed-length epochs: endless
     if isbi is not None:
         x, y, _ = load_isbi(isbi)
         tr, va = parse_slices(cfg['train_slices'], len(x)), parse_slices(cfg['val_slices'], len(x))
         summ = dict(source='isbi', root=str(isbi), train_slices=tr, val_slices=va,
-                    foreground=float((y[tr] > 0).mean()))
+                    foreground=float((y[tr] > 0).mean()),
+                    tiles=len(tr) * max(1, x.shape[1] * x.shape[2] // (size[0] * size[1])))
         cfg.update(mode='tile', crop=None, channels=1)
-        return (isbi_dataset(x, y, tr, size, bs, aug, True, seed, rep),
+        return (isbi_dataset(x, y, shard(tr, n, i), size, bs, aug, True, seed, rep),
                 isbi_dataset(x, y, va, size, bs, None, False, seed), summ)
     if images is None: raise ValueError("give an image folder (and a mask folder) or --isbi DIR")
     pairs = pair_files(images, masks)
@@ -81,7 +84,8 @@ def _sources(images, masks, isbi, cfg):
     kw = dict(crop=cfg['crop'], gray=cfg['channels'] == 1, cache=cfg.get('cache', False))
     summ = dict(source='folders', images=str(images), masks=str(masks), train=_data_summary(tr),
                 val=_data_summary(va), val_files=[str(p[0].name) for p in va])
-    return (make_dataset(tr, size, bs, aug, True, seed, repeat=rep, **kw),
+    if n > 1: summ['shard'] = [p[0].name for p in shard(tr, n, i)]   # which files this worker reads
+    return (make_dataset(shard(tr, n, i), size, bs, aug, True, seed, repeat=rep, **kw),
             make_dataset(va, size, bs, None, False, seed, **kw), summ)
 
 # %% ../nbs/04_train.ipynb #3dba8be4
@@ -168,23 +172,12 @@ def _callbacks(run:Path, cfg:dict, initial_epoch:int, best:float, verbose:bool=T
                                                                  cfg.get('time_limit')))
     return cbs
 
-# %% ../nbs/04_train.ipynb #71703d2d
-def _strategy(name):
-    "A tf.distribute strategy by name (None: the default strategy)."
-    if name in (None, '', 'none', 'default'): return tf.distribute.get_strategy()
-    if name == 'mirrored':
-        cpus = tf.config.list_logical_devices('CPU')
-        devs = None if tf.config.list_logical_devices('GPU') or len(cpus) < 2 else [d.name
-                                                                                    for d in cpus]
-        return tf.distribute.MirroredStrategy(devs)
-    if name == 'multiworker': return tf.distribute.MultiWorkerMirroredStrategy()
-    raise ValueError(f"unknown strategy {name!r}: use none, mirrored or multiworker")
-
 # %% ../nbs/04_train.ipynb #6f8e40ce
 DEFAULTS = dict(crop=None, size=(256, 256), channels=1, preset='needle', filters=None,
                 loss='iou_bce', augment='needle', epochs=50, batch_size=8, lr=1e-3, val_frac=0.2,
                 seed=0, early_stopping=10, reduce_lr=5, tensorboard=False, threshold=0.5,
-                train_slices='0-24', val_slices='25-29', strategy=None, mixed_precision=False,
+                train_slices='0-24', val_slices='25-29', strategy=None, cluster=None,
+                mixed_precision=False,
                 mode='resize', time_limit=None, batch_norm=False, cache=False, cosine=False,
                 patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None)
 
@@ -339,11 +332,11 @@ def _announce(model, out:Path, resume:bool, start:int, epochs:int):
 
 # %% ../nbs/04_train.ipynb #333b07f7
 def _fit_model(out:Path, cfg:dict, resume:bool, train_ds, val_ds, start:int, verbose:bool,
-               t0:float):
+               t0:float, strategy):
     "Build (or reload) the model in the strategy's scope and fit it; record how it failed."
     if cfg['mixed_precision']: keras.mixed_precision.set_global_policy('mixed_float16')
     try:
-        with _strategy(cfg['strategy']).scope():
+        with strategy.scope():
             model = keras.models.load_model(out / 'last.keras') if resume else _build(cfg)
             model.jit_compile = bool(cfg.get('xla'))                      # not saved with the model
             if verbose: _announce(model, out, resume, start, cfg['epochs'])
@@ -373,6 +366,54 @@ def _close_run(out:Path, cfg:dict, t0:float) -> Path:
     plot_history(out); write_config(out, cfg); set_incomplete(out, None)
     return out
 
+# %% ../nbs/04_train.ipynb #e0c40293
+def _strategy_name(out:Path, resume:bool, kw:dict) -> str|None:
+    "The strategy a run asks for: the option, or, when resuming, the one in its config."
+    if kw.get('strategy') or not resume: return kw.get('strategy')
+    return read_config(out).get('strategy')
+
+# %% ../nbs/04_train.ipynb #f05b52dd
+def _worker_callbacks(out:Path, work:Path, cfg:dict, start:int, chief:bool, verbose:bool) -> list:
+    "One worker's callbacks: every worker checkpoints into its folder; the chief keeps history too."
+    rows = history_rows(out)[:start] if chief else []
+    best = min((float(r['val_loss']) for r in rows), default=np.inf)
+    cbs = [_NonFinite(cfg['lr']), _AtomicCheckpoint(work / 'model.keras', best=best),
+           _AtomicCheckpoint(work / 'last.keras', best_only=False)]
+    if chief: cbs.append(_AtomicHistory(out / 'history.csv', keep=start))
+    if chief and verbose: cbs.append(_Progress(cfg['epochs'], start))
+    return cbs
+
+# %% ../nbs/04_train.ipynb #5dd781c7
+def _train_worker(images, masks, out:Path, isbi, force:bool, verbose:bool, kw:dict,
+                  strategy) -> Path:
+    "Train as one of several workers: the chief writes the run directory, the others their own."
+    (n, i, chief), reps = worker_role(strategy), strategy.num_replicas_in_sync
+    work = worker_dir(out, i); restart = (work / 'backup').is_dir()
+    cfg, images, masks, isbi, _ = _prepare(images, masks, out, isbi, True, False, kw)
+    if chief and out.exists() and any(out.iterdir()) and not (force or restart):
+        raise FileExistsError(f"{out}: already exists; use --force to replace it")
+    if cfg['batch_size'] % reps: raise ValueError(f"batch_size {cfg['batch_size']} is not "
+                                                  f"divisible by {reps} replicas")
+    keras.utils.set_random_seed(cfg['seed'])
+    train_ds, val_ds, summary = _sources(images, masks, isbi, cfg, (n, i, reps), endless=True)
+    if cfg['loss'] == 'weighted_bce': train_ds, val_ds = (with_weights(train_ds),
+                                                          with_weights(val_ds))
+    n_train = summary['train']['n'] if 'train' in summary else summary['tiles']       # per epoch
+    cfg.update(workers=n,
+               steps_per_epoch=cfg['steps_per_epoch'] or max(1, n_train // cfg['batch_size']))
+    if verbose and 'shard' in summary: print(f"worker {i} of {n} reads: "
+                                             f"{', '.join(summary.pop('shard'))}")
+    summary.pop('shard', None); cfg['out_bias'] = _prior_bias(summary)
+    if chief: _open_run(out, cfg, restart, summary)
+    else: work.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    with strategy.scope(): model = _build(cfg)
+    fit_multiworker(model, strategy, train_ds, val_ds, LOSSES[cfg['loss']], cfg, work / 'backup',
+                    lambda start: _worker_callbacks(out, work, cfg, start, chief, verbose))
+    shutil.rmtree(work / 'backup', ignore_errors=True)
+    if not chief: shutil.rmtree(work, ignore_errors=True); return out
+    return _close_run(out, cfg, t0)
+
 # %% ../nbs/04_train.ipynb #a91901bb
 def train(images=None, # folder of training images (or None with `isbi`)
           masks=None, # folder of masks (default: same folder, masks named with a suffix like _mask)
@@ -385,6 +426,10 @@ def train(images=None, # folder of training images (or None with `isbi`)
          ) -> Path: # the run directory
     "Train a U-Net on image/mask folders or ISBI stacks into a run directory."
     out = Path(out)
+    name = _strategy_name(out, resume, kwargs)
+    strategy = make_strategy(name, kwargs.get('cluster'))         # before any other TensorFlow call
+    if name == 'multiworker': return _train_worker(images, masks, out, isbi, force, verbose, kwargs,
+                                                   strategy)
     cfg, images, masks, isbi, start = _prepare(images, masks, out, isbi, force, resume, kwargs)
     keras.utils.set_random_seed(cfg['seed'] + start)
     # data errors surface before any write
@@ -393,5 +438,5 @@ def train(images=None, # folder of training images (or None with `isbi`)
                                                           with_weights(val_ds))
     _open_run(out, cfg, resume, summary)
     t0 = time.time()
-    _fit_model(out, cfg, resume, train_ds, val_ds, start, verbose, t0)
+    _fit_model(out, cfg, resume, train_ds, val_ds, start, verbose, t0, strategy)
     return _close_run(out, cfg, t0)
