@@ -394,6 +394,8 @@ def _train_worker(images, masks, out:Path, isbi, force:bool, verbose:bool, kw:di
         raise FileExistsError(f"{out}: already exists; use --force to replace it")
     if cfg['batch_size'] % reps: raise ValueError(f"batch_size {cfg['batch_size']} is not "
                                                   f"divisible by {reps} replicas")
+    bad = [k for k in ('mixed_precision', 'tensorboard', 'xla') if cfg.get(k)]
+    if bad: raise ValueError(f"--strategy multiworker does not support --{', --'.join(bad)} yet")
     keras.utils.set_random_seed(cfg['seed'])
     train_ds, val_ds, summary = _sources(images, masks, isbi, cfg, (n, i, reps), endless=True)
     if cfg['loss'] == 'weighted_bce': train_ds, val_ds = (with_weights(train_ds),
