@@ -7,9 +7,10 @@ from __future__ import annotations
 import os, math, time, shutil
 from pathlib import Path
 import numpy as np
+from .runs import read_config
 
 # %% auto #0
-__all__ = ['cluster_resolver', 'make_strategy', 'worker_role', 'worker_dir', 'shard', 'fit_multiworker']
+__all__ = ['cluster_resolver', 'make_strategy', 'worker_role', 'worker_dir', 'shard', 'start_worker', 'fit_multiworker']
 
 # %% ../nbs/04b_distributed.ipynb #048f195a
 def cluster_resolver(kind:str|None=None, # None or 'tf_config' (TF_CONFIG), or 'slurm' (Slurm's)
@@ -73,6 +74,26 @@ def shard(items, # the training files (or slices), in the same order on every wo
     "Worker `i`'s share of `items`: every n-th from the i-th; the shares are disjoint, cover all."
     if not 0 <= i < n: raise ValueError(f"worker index {i} is outside 0..{n - 1}")
     return list(items)[i::n]
+
+# %% ../nbs/04b_distributed.ipynb #c74012b1
+_SAME_RUN = ('preset', 'filters', 'size', 'crop', 'loss', 'augment', 'batch_size', 'lr', 'seed')
+
+def start_worker(out:Path, work:Path, cfg:dict, force:bool, resume:bool, chief:bool) -> bool:
+    "Checks every worker makes before training; True when it continues from its backup."
+    if resume: raise ValueError(f"{out}: to continue a multi-worker run, start the same command "
+                                f"again on every worker (without --resume)")
+    if force and work != out: shutil.rmtree(work, ignore_errors=True)       # the chief's: by train
+    unfinished = chief and (out / 'INCOMPLETE').exists() and (out / 'config.json').exists()
+    # lost before a first backup: 0
+    restart = not force and ((work / 'backup').is_dir() or unfinished)
+    if chief and out.exists() and any(out.iterdir()) and not (force or restart):
+        raise FileExistsError(f"{out}: already exists; use --force to replace it")
+    if chief and restart:
+        old = read_config(out); diff = [k for k in _SAME_RUN if old.get(k) != cfg.get(k)]
+        if diff: raise FileExistsError(f"{out}: holds the backup of another run ({', '.join(diff)} "
+                                       "differ); use --force to replace it")
+        cfg['started'] = old.get('started')
+    return restart
 
 # %% ../nbs/04b_distributed.ipynb #749a884f
 def _all_mean(strategy, v:float) -> float:
@@ -182,9 +203,10 @@ def _loop(model, strategy, train_ds, val_ds, loss_fn, cfg, backup, callbacks) ->
     step, it = _train_step(model, loss_fn,
                            strategy), iter(strategy.distribute_datasets_from_function(
         lambda ctx: train_ds))
-    plateau = _Plateau(cfg['early_stopping'], 0 if cfg.get('cosine') else cfg['reduce_lr'])
+    plateau = _Plateau(cfg['early_stopping'], 0 if cfg.get('cosine') else cfg['reduce_lr'], best)
     t0 = time.time()
     for e in range(start, cfg['epochs']):
+        for cb in cbs: cb.on_epoch_begin(e)
         te = time.time(); logs = dict(loss=_epoch(model, step, it, cbs, cfg, e))
         logs['val_loss'] = _all_mean(strategy, _val_loss(model, loss_fn, val_ds))
         for cb in cbs: cb.on_epoch_end(e, logs)

@@ -143,10 +143,11 @@ def _prep_image(a:np.ndarray, crop=None, size=None, gray=True, path='array') -> 
 def read_image(path, # PNG, JPG, BMP or TIFF file (8/16 bit, float; gray/RGB/RGBA), or an array
                crop=None, # margins to remove: (top, bottom, left, right)
                size=None, # resize to (h, w) after cropping
-               gray:bool|None=True # luminance (C=1), RGB (C=3), or None: the channels as stored
+               gray:bool|None=True, # luminance (C=1), RGB (C=3), or None: the channels as stored
+               name:str='array' # what error messages call an array `path`, e.g. its file name
               ) -> np.ndarray: # float32 H×W×C in [0, 1]
     "Read an image (a file, or an array as stored) as float32 `H×W×C` in [0, 1], cropped, resized."
-    if isinstance(path, np.ndarray): return _prep_image(path, crop, size, gray)
+    if isinstance(path, np.ndarray): return _prep_image(path, crop, size, gray, name)
     return _prep_image(_imread(path), crop, size, gray, path)
 
 # %% ../nbs/00_data.ipynb #54c45525

@@ -171,10 +171,11 @@ def predict(model_or_run, # run directory, (model, config), or a bare Keras mode
         raw, name = _as_frame(x)
         hw = raw.shape[:2]
         if cfg.get('mode', 'resize') == 'resize':
-            inp = read_image(raw, cfg.get('crop'), tuple(cfg['size']), ch == 1)
+            inp = read_image(raw, cfg.get('crop'), tuple(cfg['size']), ch == 1, name or 'array')
             prob = _paste(_model_batch(model, inp[None], tta)[0], hw, cfg)
         else:
-            inp = read_image(raw, cfg.get('crop'), None, None if ch is None else ch == 1)
+            inp = read_image(raw, cfg.get('crop'), None, None if ch is None else ch == 1,
+                             name or 'array')
             prob = _paste(predict_tiled(model, inp, tile, overlap, batch_size, tta), hw, cfg)
         out.append((prob, (prob >= th).astype(np.uint8)))
     return out

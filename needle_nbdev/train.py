@@ -15,7 +15,8 @@ from .augment import Augment
 from .metrics import (iou_loss, bce_loss, dice_bce_loss, iou_bce_loss, WeightedBCE,
                                   keras_iou, keras_dice, unet_weight_map)
 from .unet import PRESETS, build_unet
-from .distributed import make_strategy, worker_role, worker_dir, shard, fit_multiworker
+from .distributed import (make_strategy, worker_role, worker_dir, shard,
+                                      fit_multiworker, start_worker)
 from .runs import (CONFIG_VERSION, machine_info, onednn_note, read_config, write_config,
                                history_rows, plot_history, set_incomplete)
 import needle_nbdev
@@ -383,15 +384,17 @@ def _worker_callbacks(out:Path, work:Path, cfg:dict, start:int, chief:bool, verb
     if chief and verbose: cbs.append(_Progress(cfg['epochs'], start))
     return cbs
 
+# %% ../nbs/04_train.ipynb #cda0d40e
+_AGAIN = "this multi-worker run has not finished; start the same command again on every worker"
+
 # %% ../nbs/04_train.ipynb #5dd781c7
-def _train_worker(images, masks, out:Path, isbi, force:bool, verbose:bool, kw:dict,
+def _train_worker(images, masks, out:Path, isbi, force:bool, resume:bool, verbose:bool, kw:dict,
                   strategy) -> Path:
     "Train as one of several workers: the chief writes the run directory, the others their own."
     (n, i, chief), reps = worker_role(strategy), strategy.num_replicas_in_sync
-    work = worker_dir(out, i); restart = (work / 'backup').is_dir()
+    work = worker_dir(out, i)
     cfg, images, masks, isbi, _ = _prepare(images, masks, out, isbi, True, False, kw)
-    if chief and out.exists() and any(out.iterdir()) and not (force or restart):
-        raise FileExistsError(f"{out}: already exists; use --force to replace it")
+    restart = start_worker(out, work, cfg, force, resume, chief)
     if cfg['batch_size'] % reps: raise ValueError(f"batch_size {cfg['batch_size']} is not "
                                                   f"divisible by {reps} replicas")
     bad = [k for k in ('mixed_precision', 'tensorboard', 'xla') if cfg.get(k)]
@@ -405,11 +408,11 @@ def _train_worker(images, masks, out:Path, isbi, force:bool, verbose:bool, kw:di
                steps_per_epoch=cfg['steps_per_epoch'] or max(1, n_train // cfg['batch_size']))
     if verbose and 'shard' in summary: print(f"worker {i} of {n} reads: "
                                              f"{', '.join(summary.pop('shard'))}")
-    summary.pop('shard', None); cfg['out_bias'] = _prior_bias(summary)
-    if chief: _open_run(out, cfg, restart, summary)
-    else: work.mkdir(parents=True, exist_ok=True)
+    summary.pop('shard', None); cfg['out_bias'] = _prior_bias(summary); cfg['data'].update(summary)
+    if chief: _open_run(out, cfg, restart, summary); set_incomplete(out, _AGAIN)
     t0 = time.time()
-    with strategy.scope(): model = _build(cfg)
+    with strategy.scope(): model = _build(cfg)    # a collective call: fails if a worker has stopped
+    work.mkdir(parents=True, exist_ok=True)
     fit_multiworker(model, strategy, train_ds, val_ds, LOSSES[cfg['loss']], cfg, work / 'backup',
                     lambda start: _worker_callbacks(out, work, cfg, start, chief, verbose))
     shutil.rmtree(work / 'backup', ignore_errors=True)
@@ -430,8 +433,8 @@ def train(images=None, # folder of training images (or None with `isbi`)
     out = Path(out)
     name = _strategy_name(out, resume, kwargs)
     strategy = make_strategy(name, kwargs.get('cluster'))         # before any other TensorFlow call
-    if name == 'multiworker': return _train_worker(images, masks, out, isbi, force, verbose, kwargs,
-                                                   strategy)
+    if name == 'multiworker':
+        return _train_worker(images, masks, out, isbi, force, resume, verbose, kwargs, strategy)
     cfg, images, masks, isbi, start = _prepare(images, masks, out, isbi, force, resume, kwargs)
     keras.utils.set_random_seed(cfg['seed'] + start)
     # data errors surface before any write
