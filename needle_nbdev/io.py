@@ -70,17 +70,9 @@ def _imread(path) -> np.ndarray:
     "Read an image file as stored: no scaling, RGB(A) channel order, channels last."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such file")
-    if path.suffix.lower() not in ('.tif', '.tiff'): return _cv_read(path)
-    try: a = tifffile.imread(path)
-    except Exception as e:
-        raise ValueError(f"{path}: cannot read this TIFF ({type(e).__name__}: {e})") from None
-    while a.ndim > 2 and a.shape[0] == 1: a = a[0]                      # OME's singleton T/Z/C axes
-    # channels first -> last
-    if a.ndim == 3 and a.shape[0] <= 4 < a.shape[-1]: a = np.moveaxis(a, 0, -1)
-    if a.ndim == 3 and a.shape[-1] > 4:
-        raise ValueError(f"{path}: a {a.shape[0]}-page stack, not one image; use read_stack")
-    if a.ndim not in (2, 3) or a.size == 0: raise ValueError(f"{path}: unsupported image shape "
-                                                             f"{a.shape}")
+    a = _tiff_read(path) if path.suffix.lower() in ('.tif', '.tiff') else _cv_read(path)
+    if a.ndim not in (2, 3) or a.size == 0:
+        raise ValueError(f"{path}: unsupported image shape {a.shape}")
     return a
 
 # %% ../nbs/00_data.ipynb #30548087
@@ -91,8 +83,18 @@ def _cv_read(path:Path) -> np.ndarray:
                                    f"image)")
     if a.ndim == 3: a = cv2.cvtColor(a,
                                      cv2.COLOR_BGR2RGB if a.shape[2] == 3 else cv2.COLOR_BGRA2RGBA)
-    if a.ndim not in (2, 3) or a.size == 0: raise ValueError(f"{path}: unsupported image shape "
-                                                             f"{a.shape}")
+    return a
+
+# %% ../nbs/00_data.ipynb #0830877f
+def _tiff_read(path:Path) -> np.ndarray:
+    "Read a single-image (OME-)TIFF as stored, channels last; a multi-page stack is an error."
+    try: a = tifffile.imread(path)
+    except Exception as e:
+        raise ValueError(f"{path}: cannot read this TIFF ({type(e).__name__}: {e})") from None
+    while a.ndim > 2 and a.shape[0] == 1: a = a[0]                      # OME's singleton T/Z/C axes
+    if a.ndim == 3 and a.shape[0] <= 4 < a.shape[-1]: a = np.moveaxis(a, 0, -1)   # channels last
+    if a.ndim == 3 and a.shape[-1] > 4:
+        raise ValueError(f"{path}: a {a.shape[0]}-page stack, not one image; use read_stack")
     return a
 
 # %% ../nbs/00_data.ipynb #2c8098b1

@@ -85,8 +85,9 @@ def _sources(images, masks, isbi, cfg, role=(1, 0, 1), endless:bool=False):
     kw = dict(crop=cfg['crop'], gray=cfg['channels'] == 1, cache=cfg.get('cache', False))
     summ = dict(source='folders', images=str(images), masks=str(masks), train=_data_summary(tr),
                 val=_data_summary(va), val_files=[str(p[0].name) for p in va])
-    if n > 1: summ['shard'] = [p[0].name for p in shard(tr, n, i)]   # which files this worker reads
-    return (make_dataset(shard(tr, n, i), size, bs, aug, True, seed, repeat=rep, **kw),
+    mine = shard(tr, n, i)                                  # this worker's files: all of them alone
+    if n > 1: summ['shard'] = [p[0].name for p in mine]          # what the pipeline below reads
+    return (make_dataset(mine, size, bs, aug, True, seed, repeat=rep, **kw),
             make_dataset(va, size, bs, None, False, seed, **kw), summ)
 
 # %% ../nbs/04_train.ipynb #3dba8be4
@@ -406,9 +407,9 @@ def _train_worker(images, masks, out:Path, isbi, force:bool, resume:bool, verbos
     n_train = summary['train']['n'] if 'train' in summary else summary['tiles']       # per epoch
     cfg.update(workers=n,
                steps_per_epoch=cfg['steps_per_epoch'] or max(1, n_train // cfg['batch_size']))
-    if verbose and 'shard' in summary: print(f"worker {i} of {n} reads: "
-                                             f"{', '.join(summary.pop('shard'))}")
-    summary.pop('shard', None); cfg['out_bias'] = _prior_bias(summary); cfg['data'].update(summary)
+    mine = summary.pop('shard', None)                                   # folders only
+    if verbose and mine: print(f"worker {i} of {n} reads: {', '.join(mine)}")
+    cfg['out_bias'] = _prior_bias(summary); cfg['data'].update(summary)
     if chief: _open_run(out, cfg, restart, summary); set_incomplete(out, _AGAIN)
     t0 = time.time()
     with strategy.scope(): model = _build(cfg)    # a collective call: fails if a worker has stopped
