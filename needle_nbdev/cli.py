@@ -46,12 +46,14 @@ def needle_synth(out:str, # output folder (must not exist unless --force)
                  height:int=720, # frame height
                  width:int=1280, # frame width
                  p_empty:float=0.1, # share of frames without a needle
+                 sequence:bool=False, # one needle insertion, frames in order (for tracking)
                  force:bool=False, # replace an existing output folder
                  debug:bool=False): # show tracebacks
     "Write a synthetic needle dataset: OUT/images/*.png, OUT/masks/*.ome.tiff and OUT/poses.csv."
     from needle_nbdev.synth import write_synth_dataset
     d = run_cli('needle_synth',
-                lambda: write_synth_dataset(out, n, seed, (height, width), p_empty, force), debug)
+                lambda: write_synth_dataset(out, n, seed, (height, width), p_empty, force,
+                                            sequence=sequence), debug)
     print(f"wrote {n} frames to {d}")
 
 # %% ../nbs/09_cli.ipynb #a6e489bd
@@ -124,12 +126,14 @@ def needle_train(images:str=None, # folder of training images
 # %% ../nbs/09_cli.ipynb #f8c792c5
 @call_parse
 def needle_predict(model:str=None, # run directory from needle_train
-                   input:str=None, # folder of frames, or a multi-page TIFF stack
+                   input:str=None, # folder of frames, a video (.mp4, .avi, ...) or a TIFF stack
                    out:str=None, # output folder to create
                    tile:int=None, # tile size for EM runs (default: the training tile)
                    overlap:int=None, # tile overlap (default: tile // 4)
                    tta:str=None, # test-time augmentation: flip or d4
                    localize:bool=False, # write poses.csv (tip, entry, angle)
+                   track:bool=False, # track the tip over the frames in order (adds to poses.csv)
+                   tip_head:str=None, # refine tips: synth (the shipped tip head) or a .keras file
                    overlay:bool=False, # write overlays with mask, axis, entry and tip
                    stereo:bool=False, # 3D poses from stereo pairs (--left, --right, --calib)
                    left:str=None, # folder of left frames (--stereo)
@@ -137,7 +141,7 @@ def needle_predict(model:str=None, # run directory from needle_train
                    calib:str=None, # OpenCV YAML/XML stereo calibration (--stereo)
                    force:bool=False, # replace an existing output folder
                    debug:bool=False): # show tracebacks
-    "Predict masks (original size), poses and overlays of a folder or TIFF stack, or 3D poses."
+    "Predict masks (original size), poses and overlays of a folder, video or stack, or 3D poses."
     from needle_nbdev.predict import predict_stereo, predict_folder
     if stereo:
         _usage('needle_predict', '--stereo', model=model, left=left, right=right, calib=calib,
@@ -147,7 +151,7 @@ def needle_predict(model:str=None, # run directory from needle_train
     else:
         _usage('needle_predict', 'needle_predict', model=model, input=input, out=out)
         o = run_cli('needle_predict', lambda: predict_folder(model, input, out, tile, overlap,
-            tta or False, localize, overlay, force), debug)
+            tta or False, localize, track, tip_head, overlay, force), debug)
     print(f"wrote {o}")
 
 # %% ../nbs/09_cli.ipynb #9614ab15
@@ -159,6 +163,7 @@ def needle_evaluate(model:str=None, # run directory from needle_train
                     isbi:str=None, # folder with the ISBI stacks (instead of --images/--masks)
                     slices:str='25-29', # ISBI slices to evaluate
                     tta:str=None, # test-time augmentation: flip or d4
+                    tip_head:str=None, # refine tips: synth (the shipped tip head) or a .keras file
                     out:str='metrics.json', # where to write the metrics
                     force:bool=False, # overwrite an existing metrics file
                     debug:bool=False): # show tracebacks
@@ -169,7 +174,7 @@ def needle_evaluate(model:str=None, # run directory from needle_train
     def work():
         if Path(out).exists() and not force: raise FileExistsError(f"{out}: already exists; use "
                                                                    f"--force to overwrite it")
-        r = evaluate(model, images, masks, poses, isbi, slices, tta or False)
+        r = evaluate(model, images, masks, poses, isbi, slices, tta or False, tip_head=tip_head)
         with atomic_write(out, force=True) as t: t.write_text(json.dumps(r, indent=2))
         return r
     r = run_cli('needle_evaluate', work, debug)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, cv2, tifffile
 
 # %% auto #0
-__all__ = ['CROP', 'atomic_write', 'staged_dir', 'scale_crop', 'read_image', 'read_mask', 'read_stack', 'write_stack',
+__all__ = ['CROP', 'atomic_write', 'staged_dir', 'scale_crop', 'read_raw', 'read_image', 'read_mask', 'read_stack', 'write_stack',
            'isbi_root', 'load_isbi', 'parse_slices', 'natural_key', 'list_images', 'pair_files', 'load_pair',
            'write_poses', 'read_poses']
 
@@ -66,7 +66,7 @@ def scale_crop(frame_hw, # (h, w) of the frames
 # %% ../nbs/00_data.ipynb #8b5db6d6
 _IMG_EXTS = ('.png', '.jpg', '.jpeg', '.tif', '.tiff', '.bmp')
 
-def _imread(path) -> np.ndarray:
+def read_raw(path) -> np.ndarray:
     "Read an image file as stored: no scaling, RGB(A) channel order, channels last."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such file")
@@ -132,7 +132,8 @@ def _resize(a:np.ndarray, size=None) -> np.ndarray:
 # %% ../nbs/00_data.ipynb #e160264c
 def _prep_image(a:np.ndarray, crop=None, size=None, gray=True, path='array') -> np.ndarray:
     "Stored image -> float32 H×W×C in [0,1]: drop alpha, crop, gray/RGB/as stored, resize."
-    a = _to_float(a, path)
+    if a.dtype in (np.uint8, np.uint16, bool): a, crop = _crop(a, crop, path), None  # fixed scale:
+    a = _to_float(a, path)                                         # crop first, the same result
     if a.ndim == 2: a = a[..., None]
     if a.shape[-1] == 4: a = a[..., :3]                  # RGBA -> RGB (alpha is not intensity)
     if a.shape[-1] == 2: a = a[..., :1]                  # gray + alpha -> gray
@@ -150,7 +151,7 @@ def read_image(path, # PNG, JPG, BMP or TIFF file (8/16 bit, float; gray/RGB/RGB
               ) -> np.ndarray: # float32 H×W×C in [0, 1]
     "Read an image (a file, or an array as stored) as float32 `H×W×C` in [0, 1], cropped, resized."
     if isinstance(path, np.ndarray): return _prep_image(path, crop, size, gray, name)
-    return _prep_image(_imread(path), crop, size, gray, path)
+    return _prep_image(read_raw(path), crop, size, gray, path)
 
 # %% ../nbs/00_data.ipynb #54c45525
 def _binarize(a:np.ndarray, path='array') -> np.ndarray:
@@ -184,7 +185,7 @@ def read_mask(path, # PNG, TIFF or OME-TIFF mask (0/1, 0/255, antialiased, any c
              ) -> np.ndarray: # uint8 H×W in {0, 1}
     "Read a binary mask (a file, or an array as stored) as `uint8` H×W in {0, 1}."
     if isinstance(path, np.ndarray): return _prep_mask(path, crop, size)
-    return _prep_mask(_imread(path), crop, size, path)
+    return _prep_mask(read_raw(path), crop, size, path)
 
 # %% ../nbs/00_data.ipynb #ab1ea5fe
 def read_stack(path # multi-page TIFF
@@ -338,7 +339,7 @@ def load_pair(img_path, # image file
               gray:bool=True # gray (C=1) or RGB (C=3) image
              ) -> tuple[np.ndarray, np.ndarray]: # (float32 H×W×C, uint8 H×W)
     "Read an image and its mask with the same crop and size."
-    raw, m = _imread(img_path), _imread(mask_path)
+    raw, m = read_raw(img_path), read_raw(mask_path)
     x = _prep_image(raw, crop, size, gray, img_path)
     if m.shape[:2] == raw.shape[:2]: mc = crop
     elif crop is not None and m.shape[:2] == _crop(raw, crop).shape[:2]: mc = None
@@ -349,26 +350,43 @@ def load_pair(img_path, # image file
 # %% ../nbs/00_data.ipynb #c3edc4f3
 _POSE_COLS = ('file', 'tip_x', 'tip_y', 'entry_x', 'entry_y', 'angle_deg')
 
-def _pose_row(name:str, p) -> list:
+def _cell(v) -> str:
+    "A CSV cell: floats with 2 decimals, booleans as 0/1, None as empty."
+    if v is None: return ''
+    if isinstance(v, (bool, np.bool_)): return str(int(v))
+    return f'{v:.2f}' if isinstance(v, (float, np.floating)) else str(v)
+
+def _pose_row(name:str, p, extra=()) -> list:
     "One poses.csv row from a pose dict (or an object with `asdict`); empty cells without a needle."
     if p is not None and hasattr(p, 'asdict'): p = p.asdict() if p else None
-    if p is None or p.get('tip') is None: return [name, '', '', '', '', '']
-    return [name, *(f'{v:.2f}' for v in (*p['tip'], *p['entry'], p['angle_deg']))]
+    more = [_cell((p or {}).get(k)) for k in extra]
+    if p is None or p.get('tip') is None: return [name, '', '', '', '', '', *more]
+    return [name, *(f'{v:.2f}' for v in (*p['tip'], *p['entry'], p['angle_deg'])), *more]
+
 
 # %% ../nbs/00_data.ipynb #ee1545f0
 def write_poses(path, # the poses.csv to write
                 poses, # (file name, pose) pairs; a pose: dict with tip, entry, angle_deg, or None
-                force:bool=True # overwrite an existing file?
+                force:bool=True, # overwrite an existing file?
+                extra:tuple=() # more columns, read from each pose dict by name
                ) -> Path:
     "Write a poses.csv atomically: one row per frame, empty cells for frames without a needle."
     with atomic_write(path, force) as t, open(t, 'w', newline='') as f:
-        csv.writer(f).writerows([_POSE_COLS, *(_pose_row(n, p) for n, p in poses)])
+        csv.writer(f).writerows([(*_POSE_COLS, *extra),
+                                 *(_pose_row(n, p, extra) for n, p in poses)])
     return Path(path)
 
+
 # %% ../nbs/00_data.ipynb #c3725431
+def _value(s:str):
+    "A CSV cell back: None if empty, a float if it is a number, else the text."
+    if s in ('', None): return None
+    try: return float(s)
+    except ValueError: return s
+
 def read_poses(path # a poses.csv
               ) -> dict: # {file: dict(tip, entry, angle_deg)}; None values: no needle in that frame
-    "Read a poses.csv into {file: pose dict}."
+    "Read a poses.csv into {file: pose dict}; other columns are kept, as numbers where they are."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{path}: no such poses file")
     with open(path, newline='') as f: rows = list(csv.DictReader(f))
@@ -376,5 +394,6 @@ def read_poses(path # a poses.csv
         raise ValueError(f"{path}: missing columns {sorted(set(_POSE_COLS) - set(rows[0]))}")
     num = lambda r, k: float(r[k]) if r[k] not in ('', None) else None
     xy = lambda r, k: (num(r, k + '_x'), num(r, k + '_y')) if r[k + '_x'] else None
+    more = lambda r: {k: _value(v) for k, v in r.items() if k not in _POSE_COLS}
     return {r['file']: dict(tip=xy(r, 'tip'), entry=xy(r, 'entry'),
-                            angle_deg=num(r, 'angle_deg')) for r in rows}
+                            angle_deg=num(r, 'angle_deg'), **more(r)) for r in rows}

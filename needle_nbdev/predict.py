@@ -4,19 +4,22 @@
 
 # %% ../nbs/05_predict.ipynb #c52c7481
 from __future__ import annotations
-import csv
+import csv, contextlib
 from pathlib import Path
 import numpy as np, cv2
-from .io import (read_image, read_mask, read_stack, write_stack, pair_files,
-                             atomic_write, staged_dir,
-                             read_poses, write_poses, list_images, load_isbi, parse_slices)
+from .io import (read_image, read_raw, read_mask, read_stack, write_stack, pair_files,
+                             atomic_write, staged_dir, read_poses, write_poses, list_images,
+                             load_isbi, parse_slices)
+from .video import is_video, read_video, video_fps, video_writer
 from .runs import load_run
 from .localize import locate, draw_pose, needle_scores
+from .track import TipTracker
+from .tiphead import load_tip_head, refine_tip
 from .stereo import load_calib, localize_stereo, StereoPose
 
 # %% auto #0
-__all__ = ['tile_plan', 'blend_window', 'predict_tiled', 'frame_to_input', 'input_to_frame', 'predict', 'save_masks',
-           'predict_folder', 'predict_stereo', 'evaluate']
+__all__ = ['TRACK_COLS', 'tile_plan', 'blend_window', 'predict_tiled', 'frame_to_input', 'input_to_frame', 'predict',
+           'save_masks', 'predict_stream', 'predict_folder', 'predict_stereo', 'evaluate']
 
 # %% ../nbs/05_predict.ipynb #f780d3b3
 def tile_plan(h:int, w:int, tile:int, overlap:int) -> dict:
@@ -207,8 +210,9 @@ def save_masks(masks, # sequence of H×W masks ({0,1}) or probabilities
 
 # %% ../nbs/05_predict.ipynb #e1f9bdf6
 def _inputs(path) -> tuple:
-    "('stack', array) for a TIFF stack, or ('files', sorted image paths) for a folder."
+    "('video', path), ('stack', array) for a TIFF stack, or ('files', image paths) for a folder."
     p = Path(path)
+    if is_video(p): next(read_video(p)); return 'video', p      # a broken video fails here, early
     if p.is_file():
         return 'stack', read_stack(p)
     if not p.is_dir(): raise FileNotFoundError(f"{p}: no such file or folder")
@@ -230,24 +234,110 @@ def _predict_stack(mc:tuple, stack:np.ndarray, st:Path, kw:dict, progress:bool):
     save_masks([m for _, m in res], st / 'prediction.tif', fmt='stack', force=True)
     write_stack(st / 'probability.tif', np.stack([p for p, _ in res]).astype(np.float32))
 
-# %% ../nbs/05_predict.ipynb #7190dcae
-def _predict_frames(mc:tuple, files:list, st:Path, kw:dict, localize:bool, overlay:bool,
-                    progress:bool):
-    "Masks (and poses.csv, overlays) of every frame file into the staging folder `st`."
+# %% ../nbs/05_predict.ipynb #467d0995
+def _prefetch(items, depth:int=16):
+    "Iterate `items` in a background thread, up to `depth` ahead: reading overlaps prediction."
+    import threading, queue
+    q, end = queue.Queue(depth), object()
+    def work():
+        try:
+            for x in items: q.put(x)
+        except BaseException as e: q.put(e)                        # raised again in the consumer
+        q.put(end)
+    threading.Thread(target=work, daemon=True).start()
+    while (x := q.get()) is not end:
+        if isinstance(x, BaseException): raise x
+        yield x
+
+# %% ../nbs/05_predict.ipynb #99e12375
+def _batches(items, n:int):
+    "Lists of up to `n` consecutive items."
+    b = []
+    for x in items:
+        b.append(x)
+        if len(b) == n: yield b; b = []
+    if b: yield b
+
+# %% ../nbs/05_predict.ipynb #4e3afd3b
+def predict_stream(model_or_run, # run directory or (model, config)
+                   frames, # iterable of (name, frame as stored), e.g. from `read_video`
+                   batch_size:int=8, # frames per model call (resize runs)
+                   tile:int|None=None, overlap:int|None=None, tta=False, # see `predict`
+                   threshold:float|None=None # mask threshold (default: the run's)
+                  ): # yields (name, frame, float32 probability, uint8 mask) per frame, in order
+    "`predict` for a stream of frames: read and prepared in a thread, batched through the model."
+    model, cfg = load_run(model_or_run) if isinstance(model_or_run, (str, Path)) else model_or_run
+    th = cfg.get('threshold', 0.5) if threshold is None else threshold
+    if cfg.get('mode', 'resize') != 'resize':                    # tiled runs: frame by frame
+        for n, r in frames:
+            yield n, r, *predict((model, cfg), [(n, r)], tile, overlap, tta=tta, threshold=th)[0]
+        return
+    prep = ((n, r, read_image(r, cfg.get('crop'), tuple(cfg['size']), cfg.get('channels', 1) == 1,
+                              n)) for n, r in frames)
+    for b in _batches(_prefetch(prep), batch_size):
+        for (n, r, _), p in zip(b, _model_batch(model, np.stack([x for *_, x in b]), tta)):
+            prob = _paste(p, r.shape[:2], cfg)
+            yield n, r, prob, (prob >= th).astype(np.uint8)
+
+# %% ../nbs/05_predict.ipynb #1ee2ac20
+def _frame_source(kind:str, items):
+    "(name, frame as stored) per frame: a folder's files, or a video's frames as frame_00000.png."
+    if kind == 'video': return ((f'frame_{k:05d}.png', f) for k, f in enumerate(read_video(items)))
+    return ((f.name, read_raw(f)) for f in items)
+
+# %% ../nbs/05_predict.ipynb #2e6787a7
+TRACK_COLS = ('tracked_tip_x', 'tracked_tip_y', 'tracked_angle_deg', 'track_state', 'confidence')
+
+def _row(pose, t) -> dict|None:
+    "A poses.csv row: the frame's detection and, when tracking, the tracked pose beside it."
+    d = pose.asdict() if pose else None
+    if t is None: return d
+    tip = t.tip or (None, None)
+    return dict(d or {}, tracked_tip_x=tip[0], tracked_tip_y=tip[1],
+                tracked_angle_deg=t.angle_deg, track_state=t.state, confidence=t.confidence)
+
+# %% ../nbs/05_predict.ipynb #8747dbcb
+def _ordered_map(fn, items, workers:int=2, ahead:int=8):
+    "`fn` over `items` in `workers` threads, results in input order, at most `ahead` pending."
+    from concurrent.futures import ThreadPoolExecutor
+    from collections import deque
+    with ThreadPoolExecutor(workers) as ex:
+        q = deque()
+        for x in items:
+            q.append(ex.submit(fn, x))
+            if len(q) >= ahead: yield q.popleft().result()
+        while q: yield q.popleft().result()
+
+# %% ../nbs/05_predict.ipynb #ad8ec3f7
+def _predict_frames(mc:tuple, kind:str, items, st:Path, kw:dict, localize:bool, track:bool,
+                    overlay:bool, progress:bool, head=None):
+    "Masks (and poses.csv, overlays) of every frame of a folder or video into the folder `st`."
     from tqdm.auto import tqdm
-    (st / 'masks').mkdir(); poses = []
-    if overlay: (st / 'overlays').mkdir()
-    for f in tqdm(files, desc='needle_predict', unit='frame', disable=not progress):
-        raw = read_image(f, gray=None)                              # decoded once: mask and overlay
-        prob, m = predict(mc, [(f.name, raw)], **kw)[0]
-        save_masks([m], st / 'masks', [f.name])
-        pose = locate(prob, mc[1]) if (localize or overlay) else None
-        poses.append((f.name, pose))
-        if not overlay: continue
-        with atomic_write(st / 'overlays' / (f.stem + '.png')) as t:
-            cv2.imwrite(str(t), cv2.cvtColor(draw_pose(read_image(raw, gray=False), pose, m),
-                                             cv2.COLOR_RGB2BGR))
-    if localize: write_poses(st / 'poses.csv', poses)
+    (st / 'masks').mkdir(); rows, tracker = [], TipTracker() if track else None
+    def post(x):                                    # per frame, in worker threads: mask and pose
+        n, raw, prob, m = x; save_masks([m], st / 'masks', [n])
+        return n, raw, m, locate(prob, mc[1]) if (localize or overlay or track) else None
+    with contextlib.ExitStack() as es:
+        add = (es.enter_context(video_writer(st / 'overlay.mp4', video_fps(items)))
+               if overlay and kind == 'video' else None)
+        for n, raw, m, pose in tqdm(_ordered_map(post, predict_stream(mc, _frame_source(kind, items),
+                                                                      **kw)),
+                                    total=len(items) if kind == 'files' else None,
+                                    desc='needle_predict', unit='frame', disable=not progress):
+            if head is not None and pose: pose = refine_tip(head, raw, pose)
+            t = tracker.update(pose) if track else None        # in frame order
+            rows.append((n, _row(pose, t)))
+            if overlay: _overlay(st, n, raw, t.asdict() if track else pose, m, add)
+    if localize or track: write_poses(st / 'poses.csv', rows, extra=TRACK_COLS if track else ())
+
+# %% ../nbs/05_predict.ipynb #01aa04b9
+def _overlay(st:Path, name:str, raw, pose, mask, add=None):
+    "Draw the pose over the frame: into the overlay video (`add`), or as OUT/overlays/NAME.png."
+    im = draw_pose(read_image(raw, gray=False), pose, mask)
+    if add is not None: return add(im)
+    (st / 'overlays').mkdir(exist_ok=True)
+    with atomic_write(st / 'overlays' / (Path(name).stem + '.png')) as t:
+        cv2.imwrite(str(t), cv2.cvtColor(im, cv2.COLOR_RGB2BGR))
 
 # %% ../nbs/05_predict.ipynb #95f29056
 def predict_folder(model, # run directory
@@ -255,17 +345,20 @@ def predict_folder(model, # run directory
                    out, # output folder to create
                    tile:int|None=None, overlap:int|None=None, tta=False, # see `predict_tiled`
                    localize:bool=False, # write poses.csv from `localize_needle`
+                   track:bool=False, # track the tip over the frames (poses.csv gains its columns)
+                   tip_head=None, # refine tips with a tip head: 'synth' (shipped) or a .keras file
                    overlay:bool=False, # write overlays with the mask and pose
                    force:bool=False, # replace an existing output folder
                    progress:bool=True # show a progress bar
                   ) -> Path:
-    "Predict every frame of a folder (or slice of a stack) into an output folder."
+    "Predict every frame of a folder or video (or slice of a stack) into an output folder."
     out, inp = Path(out), Path(input)
     kind, items = _inputs(inp); _check_out(out, inp)
     mc, kw = load_run(model), dict(tile=tile, overlap=overlap, tta=tta)
     with staged_dir(out, force) as st:
         if kind == 'stack': _predict_stack(mc, items, st, kw, progress)
-        else: _predict_frames(mc, items, st, kw, localize, overlay, progress)
+        else: _predict_frames(mc, kind, items, st, kw, localize, track, overlay, progress,
+                              load_tip_head(tip_head) if tip_head else None)
     return out
 
 # %% ../nbs/05_predict.ipynb #277131a4
@@ -321,7 +414,8 @@ def evaluate(model, # run directory (or (model, config))
              images=None, masks=None, # folders of frames and ground-truth masks
              poses=None, # ground-truth poses.csv (needle runs)
              isbi=None, slices:str='25-29', # ISBI folder and the slices to evaluate
-             tta=False, progress:bool=True) -> dict:
+             tta=False, progress:bool=True,
+             tip_head=None) -> dict: # tip head for the tips: 'synth' or a .keras file
     "Metrics of a run on labelled frames (or ISBI slices), computed on frame-sized predictions."
     from tqdm.auto import tqdm
     from needle_nbdev import metrics as M
@@ -335,7 +429,7 @@ def evaluate(model, # run directory (or (model, config))
                     pixel_error=M.pixel_error(prob, lab, cell_prob=True),
                     rand_error=M.rand_error(prob, lab, cell_prob=True),
                     info_error=M.info_error(prob, lab, cell_prob=True))
-    pairs = pair_files(images, masks)
+    pairs, head = pair_files(images, masks), load_tip_head(tip_head) if tip_head else None
     gt_poses = read_poses(poses) if poses else None
     probs, trues, ests, gts = [], [], [], []
     for ip, mp in tqdm(pairs, desc='needle_evaluate', unit='frame', disable=not progress):
@@ -343,5 +437,6 @@ def evaluate(model, # run directory (or (model, config))
         probs.append(prob); trues.append(read_mask(mp, size=prob.shape))
         if gt_poses is not None:
             if ip.name not in gt_poses: raise ValueError(f"{poses}: no row for {ip.name}")
-            ests.append(locate(prob, mc[1])); gts.append(gt_poses[ip.name])
+            e = locate(prob, mc[1])
+            ests.append(refine_tip(head, read_raw(ip), e) if head else e); gts.append(gt_poses[ip.name])
     return needle_scores(probs, trues, ests if gt_poses else None, gts if gt_poses else None)

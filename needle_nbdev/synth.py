@@ -10,7 +10,7 @@ from .io import scale_crop, staged_dir, write_poses
 from .stereo import stereo_rig, project, camera
 
 # %% auto #0
-__all__ = ['synth_needle_scene', 'write_synth_dataset', 'synth_stereo_pair']
+__all__ = ['synth_needle_scene', 'write_synth_dataset', 'synth_sequence', 'synth_stereo_pair', 'synth_stereo_sequence']
 
 # %% ../nbs/00a_synth.ipynb #7044b1fb
 def _smooth_noise(rng, shape, scale:float, octaves:int=3) -> np.ndarray:
@@ -214,22 +214,90 @@ def write_synth_dataset(out, # folder to create
                         size:tuple=(720, 1280), # frame (h, w)
                         p_empty:float=0.1, # share of frames without a needle
                         force:bool=False, # replace an existing folder
-                        progress:bool=True # show a progress bar
+                        progress:bool=True, # show a progress bar
+                        sequence:bool=False # one insertion, frames in order (`synth_sequence`)
                        ) -> Path:
     "Write `n` synthetic frames: images/*.png, masks/*.ome.tiff (0/1) and poses.csv."
     from tqdm.auto import tqdm
     if n < 1: raise ValueError(f"n must be at least 1, got {n}")
     with staged_dir(out, force) as st:
         (st/'images').mkdir(); (st/'masks').mkdir(); poses = []
-        for i in tqdm(range(n), desc='needle_synth', unit='frame', disable=not progress):
-            img, mask, pose = synth_needle_scene((seed, i), size=size, p_empty=p_empty)
-            cv2.imwrite(str(st/'images'/f'needle_{i:04d}.png'),
-                        cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
-            tifffile.imwrite(st/'masks'/f'needle_{i:04d}.ome.tiff', mask, ome=True,
+        frames = (synth_sequence(seed, n, size) if sequence else
+                  (synth_needle_scene((seed, i), size=size, p_empty=p_empty) for i in range(n)))
+        for i, (img, mask, pose) in enumerate(tqdm(frames, total=n, desc='needle_synth',
+                                                   unit='frame', disable=not progress)):
+            name = f'frame_{i:05d}' if sequence else f'needle_{i:04d}'
+            cv2.imwrite(str(st/'images'/f'{name}.png'), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+            tifffile.imwrite(st/'masks'/f'{name}.ome.tiff', mask, ome=True,
                              photometric='minisblack')
-            poses.append((f'needle_{i:04d}.png', pose))
-        write_poses(st/'poses.csv', poses)
+            poses.append((f'{name}.png', pose))
+        write_poses(st/'poses.csv', poses, extra=('frame', 'event') if sequence else ())
     return Path(out)
+
+# %% ../nbs/00a_synth.ipynb #1a250972
+def _ar1(rng, n:int, sigma:float, rho:float=0.9) -> np.ndarray:
+    "A slow random walk: AR(1) with coefficient `rho` and stationary standard deviation `sigma`."
+    from scipy.signal import lfilter
+    e = rng.standard_normal(n) * sigma * np.sqrt(1 - rho**2); e[0] = rng.standard_normal() * sigma
+    return lfilter([1.0], [1.0, -rho], e)
+
+# %% ../nbs/00a_synth.ipynb #854eb97f
+def _insertion(rng, n:int, v0:float, v1:float) -> np.ndarray:
+    "Visible lengths over `n` frames from `v0` to `v1`: a smoothed random speed with pauses."
+    sp = np.clip(1 + 0.9 * np.convolve(rng.standard_normal(n + 8), np.ones(9) / 3, 'valid'), 0, None)
+    c = np.concatenate([[0.0], np.cumsum(sp[:n - 1])])
+    return v0 + (v1 - v0) * c / max(c[-1], 1e-9)
+
+# %% ../nbs/00a_synth.ipynb #939a9843
+def _event(rng, img, clean, g, a, c, mask, event:str):
+    "Apply a frame's event to the window `img` (and `mask`): faint or occluded tip, motion blur."
+    if event == 'faint':                                 # the tip's last 60 px fade into the bed
+        f = 0.85 * np.clip(1 - (g['A'] - a) / 60, 0, 1)[..., None]; img += (clean - img) * f
+    elif event == 'occluded':                            # a blob of tissue covers the tip
+        blob = (g['A'] - a)**2 + c**2 < rng.uniform(12, 25)**2
+        img[blob] = clean[blob] * np.array([1.1, 0.75, 0.72], np.float32); mask[blob] = 0
+    elif event == 'blur':                                # motion blur along the axis
+        k = np.zeros((15, 15), np.float32); L = int(rng.integers(4, 8))
+        cv2.line(k, (7 - round(L * g['u'][0]), 7 - round(L * g['u'][1])),
+                 (7 + round(L * g['u'][0]), 7 + round(L * g['u'][1])), 1.0)
+        img[:] = cv2.filter2D(img, -1, k / k.sum(), borderType=cv2.BORDER_REFLECT)
+
+# %% ../nbs/00a_synth.ipynb #833c791a
+def _sequence_frame(seed:list, k:int, bed, g, roi, event:str, shift) -> tuple:
+    "Frame `k`: the bed shifted by `shift`, the needle `g`, the event; (RGB, mask, pose)."
+    size = bed.shape[:2]; h, w = size
+    img = cv2.warpAffine(bed, np.float32([[1, 0, shift[0]], [0, 1, shift[1]]]), (w, h),
+                         borderMode=cv2.BORDER_REFLECT)
+    hidden = np.ones(size, bool); hidden[roi[0]:h - roi[1], roi[2]:w - roi[3]] = False
+    sl = _bbox(g, size); a, c = _needle_coords(g, sl); clean = img[sl].copy()
+    vis = _draw_needle(np.random.default_rng([*seed, 1]), img[sl], g, a, c, hidden[sl])
+    mask = np.zeros(size, np.uint8); mask[sl] = vis >= 0.5
+    pose = dict(_pose(g, a, mask[sl].astype(bool)), frame=k, event=event)   # the physical needle
+    _event(np.random.default_rng([*seed, 3, k]), img[sl], clean, g, a, c, mask[sl], event)
+    return _finish(np.random.default_rng([*seed, 2, k]), img, roi), mask, pose
+
+# %% ../nbs/00a_synth.ipynb #c023f397
+def synth_sequence(seed=0, # int or sequence of ints: the same seed gives the same sequence
+                   n:int=60, # number of frames
+                   size:tuple=(720, 1280), # frame (h, w)
+                   margins=None, # (top, bottom, left, right); default: `scale_crop(size)`
+                   events:dict|None=None # share of frames per event (faint, occluded, blur)
+                  ): # yields (RGB uint8, mask uint8, pose dict with `frame` and `event`)
+    "Render one needle insertion, frame by frame, with the exact pose of every frame."
+    ev = {**dict(faint=0.08, occluded=0.05, blur=0.08), **(events or {})}
+    rng = np.random.default_rng(seed); s = [int(v) for v in np.atleast_1d(seed)]
+    roi = scale_crop(size) if margins is None else tuple(margins)
+    bed, g0 = _phantom(rng, size), _needle_geometry(rng, size, roi)
+    vis = _insertion(rng, n, 0.25 * g0['vis'], g0['vis'])
+    across, turn = _ar1(rng, n, 0.6), np.deg2rad(_ar1(rng, n, 0.25))            # hand tremor
+    shift = np.cumsum(rng.normal(0, 0.08, (n, 2)), 0)                          # background drift
+    kind = rng.choice(['', *ev], n, p=[1 - sum(ev.values()), *ev.values()])
+    for k in range(n):
+        u = np.array([[np.cos(turn[k]), -np.sin(turn[k])], [np.sin(turn[k]), np.cos(turn[k])]]) @ g0['u']
+        A = g0['back'] + vis[k]
+        g = dict(g0, u=u, n=np.array([-u[1], u[0]]), start=g0['start'] + across[k] * g0['n'],
+                 A=A, vis=vis[k], bend=g0['bend'] * A / g0['A'])
+        yield _sequence_frame(s, k, bed, g, roi, str(kind[k]), shift[k])
 
 # %% ../nbs/00a_synth.ipynb #45b4fb7b
 def _in_roi(p, size, roi, room:float=0) -> bool:
@@ -284,7 +352,7 @@ def _view_needle(calib, back, d, length, view, r_mm, taper_mm) -> dict:
                 taper=max(f * taper_mm / z(back + length * d), 4.0))
 
 # %% ../nbs/00a_synth.ipynb #c365bef7
-def _render_view(seed, view, bed, g, a_cut, a_surf, tissue:bool, roi):
+def _render_view(seed, view, bed, g, a_cut, a_surf, tissue:bool, roi, frame:int|None=None):
     "Draw one view: bed, needle (hidden beyond `a_cut` and in the margins), tissue, camera finish."
     size = bed.shape[:2]; h, w = size
     img, inside = bed.copy(), np.zeros(size, bool)
@@ -297,7 +365,8 @@ def _render_view(seed, view, bed, g, a_cut, a_surf, tissue:bool, roi):
                        ~inside[sl] | (a > a_cut))   # same material in both views
     mask = np.zeros(size, np.uint8); mask[sl] = vis >= 0.5
     np.copyto(img, tissue_img, where=(region & (mask == 0))[..., None])
-    return _finish(np.random.default_rng([seed, 5, view]), img, roi), mask
+    noise = [seed, 5, view] + ([] if frame is None else [frame])     # fresh noise in every frame
+    return _finish(np.random.default_rng(noise), img, roi), mask
 
 # %% ../nbs/00a_synth.ipynb #70c42021
 def synth_stereo_pair(seed=0, # int or sequence of ints: the same seed gives the same pair
@@ -336,3 +405,29 @@ def synth_stereo_pair(seed=0, # int or sequence of ints: the same seed gives the
     truth = dict(tip=tip, entry=entry, direction=d, tip_left=px[0][0], entry_left=px[0][1],
                  tip_right=px[1][0], entry_right=px[1][1], inserted=bool(inserted), roi=roi)
     return frames[0], frames[1], masks[0], masks[1], truth
+
+# %% ../nbs/00a_synth.ipynb #f8cd58d6
+def synth_stereo_sequence(seed:int=0, # the same seed gives the same sequence
+                          n:int=60, # number of frame pairs
+                          calib:dict|None=None, # pinhole rig, no distortion (default: `stereo_rig()`)
+                          depth:tuple=(150.0, 300.0) # working distance of the needle's end, mm
+                         ): # yields (left RGB, right RGB, left mask, right mask, truth dict)
+    "Render one needle insertion seen by both cameras, frame by frame, with the exact 3D truth."
+    calib = stereo_rig() if calib is None else calib
+    size = tuple(calib['size']); rng = np.random.default_rng(seed); roi = scale_crop(size)
+    back, d, length = _sample_needle3d(rng, calib, roi, depth)
+    s_in = max(_s_in(calib, back, d, length, v, roi) for v in (0, 1))
+    s_tip = _insertion(rng, n, s_in + 0.3 * (length - s_in), length)           # mm along the axis
+    r_mm, taper_mm, bed = rng.uniform(0.35, 0.9), rng.uniform(3, 8), _phantom(rng, size)
+    H = calib['K2'] @ (calib['R'] + np.outer(calib['T'], [0, 0, 1]) / (back[2] + length * d[2]
+        + 30)) @ np.linalg.inv(calib['K1'])
+    beds = (bed, cv2.warpPerspective(bed, H, size[::-1], borderMode=cv2.BORDER_REFLECT))
+    shake = np.stack([_ar1(rng, n, 0.15) for _ in range(3)], 1)                # tremor, mm
+    for k in range(n):
+        b = back + shake[k]; tip, entry = b + s_tip[k] * d, b + s_in * d
+        px = [project(calib, np.stack([tip, entry]), v) for v in (0, 1)]
+        out = [_render_view(seed, v, beds[v], g, g['A'] + 1, g['A'] + 1, False, roi, frame=k)
+               for v in (0, 1) for g in [_view_needle(calib, b, d, s_tip[k], v, r_mm, taper_mm)]]
+        yield out[0][0], out[1][0], out[0][1], out[1][1], dict(
+            tip=tip, entry=entry, direction=d, tip_left=px[0][0], entry_left=px[0][1],
+            tip_right=px[1][0], entry_right=px[1][1], frame=k, roi=roi)
