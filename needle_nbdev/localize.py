@@ -105,7 +105,8 @@ def tip_mask(prob:np.ndarray, # H×W probabilities
     if not len(rows): return out
     box = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)        # label only this box
     lab, n = ndimage.label(lo[box], structure=np.ones((3, 3)))
-    keep = np.zeros(n + 1, bool); keep[np.unique(lab[prob[box] >= threshold])] = True; keep[0] = False
+    keep = np.zeros(n + 1, bool); keep[np.unique(lab[prob[box] >= threshold])] = True
+    keep[0] = False
     out[box] = keep[lab]
     return out
 

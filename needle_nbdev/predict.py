@@ -320,7 +320,8 @@ def _predict_frames(mc:tuple, kind:str, items, st:Path, kw:dict, localize:bool, 
     with contextlib.ExitStack() as es:
         add = (es.enter_context(video_writer(st / 'overlay.mp4', video_fps(items)))
                if overlay and kind == 'video' else None)
-        for n, raw, m, pose in tqdm(_ordered_map(post, predict_stream(mc, _frame_source(kind, items),
+        for n, raw, m, pose in tqdm(_ordered_map(post,
+                                                 predict_stream(mc, _frame_source(kind, items),
                                                                       **kw)),
                                     total=len(items) if kind == 'files' else None,
                                     desc='needle_predict', unit='frame', disable=not progress):
@@ -438,5 +439,6 @@ def evaluate(model, # run directory (or (model, config))
         if gt_poses is not None:
             if ip.name not in gt_poses: raise ValueError(f"{poses}: no row for {ip.name}")
             e = locate(prob, mc[1])
-            ests.append(refine_tip(head, read_raw(ip), e) if head else e); gts.append(gt_poses[ip.name])
+            ests.append(refine_tip(head, read_raw(ip), e) if head else e)
+            gts.append(gt_poses[ip.name])
     return needle_scores(probs, trues, ests if gt_poses else None, gts if gt_poses else None)

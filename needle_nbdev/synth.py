@@ -244,7 +244,8 @@ def _ar1(rng, n:int, sigma:float, rho:float=0.9) -> np.ndarray:
 # %% ../nbs/00a_synth.ipynb #854eb97f
 def _insertion(rng, n:int, v0:float, v1:float) -> np.ndarray:
     "Visible lengths over `n` frames from `v0` to `v1`: a smoothed random speed with pauses."
-    sp = np.clip(1 + 0.9 * np.convolve(rng.standard_normal(n + 8), np.ones(9) / 3, 'valid'), 0, None)
+    sp = np.clip(1 + 0.9 * np.convolve(rng.standard_normal(n + 8), np.ones(9) / 3, 'valid'), 0,
+                 None)
     c = np.concatenate([[0.0], np.cumsum(sp[:n - 1])])
     return v0 + (v1 - v0) * c / max(c[-1], 1e-9)
 
@@ -293,7 +294,8 @@ def synth_sequence(seed=0, # int or sequence of ints: the same seed gives the sa
     shift = np.cumsum(rng.normal(0, 0.08, (n, 2)), 0)                          # background drift
     kind = rng.choice(['', *ev], n, p=[1 - sum(ev.values()), *ev.values()])
     for k in range(n):
-        u = np.array([[np.cos(turn[k]), -np.sin(turn[k])], [np.sin(turn[k]), np.cos(turn[k])]]) @ g0['u']
+        u = np.array([[np.cos(turn[k]), -np.sin(turn[k])],
+                      [np.sin(turn[k]), np.cos(turn[k])]]) @ g0['u']
         A = g0['back'] + vis[k]
         g = dict(g0, u=u, n=np.array([-u[1], u[0]]), start=g0['start'] + across[k] * g0['n'],
                  A=A, vis=vis[k], bend=g0['bend'] * A / g0['A'])
@@ -409,7 +411,7 @@ def synth_stereo_pair(seed=0, # int or sequence of ints: the same seed gives the
 # %% ../nbs/00a_synth.ipynb #f8cd58d6
 def synth_stereo_sequence(seed:int=0, # the same seed gives the same sequence
                           n:int=60, # number of frame pairs
-                          calib:dict|None=None, # pinhole rig, no distortion (default: `stereo_rig()`)
+                          calib:dict|None=None, # pinhole rig, no distortion (`stereo_rig()`)
                           depth:tuple=(150.0, 300.0) # working distance of the needle's end, mm
                          ): # yields (left RGB, right RGB, left mask, right mask, truth dict)
     "Render one needle insertion seen by both cameras, frame by frame, with the exact 3D truth."

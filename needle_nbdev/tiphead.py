@@ -103,7 +103,7 @@ def refine_tip(head, # from `load_tip_head`
     h, w = frame.shape[:2]; x, y = (int(round(v)) for v in pose.tip)
     x0, y0, x1, y1 = max(x - 92, 0), max(y - 92, 0), min(x + 93, w), min(y + 93, h)
     if x0 >= x1 or y0 >= y1: return pose
-    gray = read_image(frame[y0:y1, x0:x1])[..., 0]                   # only the window around the tip
+    gray = read_image(frame[y0:y1, x0:x1])[..., 0]                  # only the window around the tip
     p = tip_patch(gray, (pose.tip[0] - x0, pose.tip[1] - y0), pose.angle_deg)
     a, s = np.asarray(head.predict_on_batch(p[None, ..., None]))[0] * TIP_SCALE
     d, n = _axes(pose.angle_deg); tip = np.array(pose.tip) + a * d + s * n
