@@ -7,9 +7,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 import numpy as np, cv2
+from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['TrackedPose', 'cv_filter', 'TipTracker', 'update', 'track_poses']
+__all__ = ['TrackedPose', 'cv_filter', 'TipTracker', 'track_poses']
 
 # %% ../nbs/05b_track.ipynb #c183e2b2
 @dataclass
@@ -62,15 +63,16 @@ class TipTracker:
         self.kf, self.missed, self.outliers, self.length = None, 0, [], 0.0
 
 # %% ../nbs/05b_track.ipynb #e92fb8eb
+@patch
 def _start(self:TipTracker, m:tuple):
     "Start a track at measurement `m`: position known to the noise, velocity unknown."
     self.kf = cv_filter(self.accel, self.noise)
     self.kf.statePost = np.array([[m[0]], [m[1]], [m[2]], [0.0], [0.0], [0.0]])
     self.kf.errorCovPost = np.diag(np.square([*self.noise, 20.0, 20.0, 3.0]))
     self.missed, self.outliers, self.length = 0, [], m[3]
-TipTracker._start = _start
 
 # %% ../nbs/05b_track.ipynb #2a6fa424
+@patch
 def _output(self:TipTracker, state:str) -> TrackedPose:
     "The current estimate as a TrackedPose (entry: `length` back along the axis)."
     x, P = self.kf.statePost.ravel(), self.kf.errorCovPost
@@ -79,9 +81,9 @@ def _output(self:TipTracker, state:str) -> TrackedPose:
     s2 = max((P[0, 0] + P[1, 1]) / 2, 1e-12)
     return TrackedPose(tip, float(x[2] % 360), entry, state,
                        float(1 - math.exp(-self.radius_px**2 / (2 * s2))))
-TipTracker._output = _output
 
 # %% ../nbs/05b_track.ipynb #baf1d43e
+@patch
 def _coast(self:TipTracker, m:tuple|None) -> TrackedPose:
     "No accepted detection: keep the prediction; restart on agreeing outliers; lose a stale track."
     self.kf.statePost, self.kf.errorCovPost = self.kf.statePre.copy(), self.kf.errorCovPre.copy()
@@ -93,9 +95,9 @@ def _coast(self:TipTracker, m:tuple|None) -> TrackedPose:
     if len(self.outliers) >= self.reacquire: self._start(m); return self._output('measured')
     if self.missed > self.max_coast: self.kf = None; return TrackedPose()
     return self._output('predicted' if m is None else 'rejected')
-TipTracker._coast = _coast
 
 # %% ../nbs/05b_track.ipynb #6655f182
+@patch
 def update(self:TipTracker, pose # this frame's detection: NeedlePose, pose dict, or None
           ) -> TrackedPose:
     "Advance one frame with this frame's detection (falsy: none) and return the tracked pose."
@@ -113,7 +115,6 @@ def update(self:TipTracker, pose # this frame's detection: NeedlePose, pose dict
     if short or nu @ np.linalg.solve(S, nu) > self.gate: return self._coast(m)
     self.kf.correct(z[:, None]); self.missed, self.outliers, self.length = 0, [], m[3]
     return self._output('measured')
-TipTracker.update = update
 
 # %% ../nbs/05b_track.ipynb #4c07b8c0
 def track_poses(poses, # per-frame detections in frame order (NeedlePose, dict or None)
