@@ -11,8 +11,8 @@ from .io import (CROP, natural_key, load_pair, atomic_write, read_image, read_ma
 from .synth import synth_needle_scene, write_synth_dataset
 
 # %% auto #0
-__all__ = ['split_pairs', 'make_dataset', 'isbi_dataset', 'show_grid', 'CROP', 'load_pair', 'atomic_write', 'read_image',
-           'read_mask', 'read_stack', 'write_stack', 'isbi_root', 'load_isbi', 'pair_files', 'read_poses',
+__all__ = ['split_pairs', 'check_pairs', 'make_dataset', 'isbi_dataset', 'show_grid', 'CROP', 'load_pair', 'atomic_write',
+           'read_image', 'read_mask', 'read_stack', 'write_stack', 'isbi_root', 'load_isbi', 'pair_files', 'read_poses',
            'synth_needle_scene', 'write_synth_dataset']
 
 # %% ../nbs/00b_dataset.ipynb #4a4c7009
@@ -34,6 +34,15 @@ def split_pairs(pairs:list, # (image, mask) pairs
     val = set(perm[:n_val].tolist())
     return [p for i, p in enumerate(pairs) if i not in val], [p for i, p in enumerate(pairs)
                                                               if i in val]
+
+# %% ../nbs/00b_dataset.ipynb #15ff3058
+def check_pairs(pairs:list, # (image, mask) file pairs
+                crop=None, # the run's crop margins
+                gray:bool=True # the run's channels: gray or RGB
+               ) -> list: # the same pairs
+    "Decode every pair once, as training will: a broken or mismatched file is a one-line error."
+    for ip, mp in pairs: load_pair(ip, mp, crop, None, gray)
+    return pairs
 
 # %% ../nbs/00b_dataset.ipynb #e88f3bb6
 def _data_options(threads:int|None=None):

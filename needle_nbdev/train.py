@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 import keras
 from .io import pair_files, load_isbi, read_mask, atomic_write, parse_slices
-from .data import split_pairs, make_dataset, isbi_dataset
+from .data import split_pairs, make_dataset, isbi_dataset, check_pairs
 from .augment import Augment
 from .metrics import (iou_loss, bce_loss, dice_bce_loss, iou_bce_loss, WeightedBCE,
                                   keras_iou, keras_dice, unet_weight_map)
@@ -78,7 +78,8 @@ def _sources(images, masks, isbi, cfg, role=(1, 0, 1), endless:bool=False):
         return (isbi_dataset(x, y, shard(tr, n, i), size, bs, aug, True, seed, rep),
                 isbi_dataset(x, y, va, size, bs, None, False, seed), summ)
     if images is None: raise ValueError("give an image folder (and a mask folder) or --isbi DIR")
-    pairs = pair_files(images, masks)
+    # every pair decoded once, before anything is written
+    pairs = check_pairs(pair_files(images, masks), cfg['crop'], cfg['channels'] == 1)
     tr, va = split_pairs(pairs, cfg['val_frac'], seed)
     if not va: raise ValueError(f"{images}: {len(pairs)} pair(s) leave nothing for validation; add "
                                 f"data or set val_frac")
