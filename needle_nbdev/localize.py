@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np, cv2
 
 # %% auto #0
-__all__ = ['NeedlePose', 'localize_needle', 'tip_mask', 'locate', 'draw_pose', 'needle_scores']
+__all__ = ['NeedlePose', 'localize_needle', 'tip_mask', 'locate', 'draw_pose', 'needle_scores', 'frame_scores']
 
 # %% ../nbs/05a_localize.ipynb #0fd39b23
 @dataclass
@@ -159,3 +159,18 @@ def needle_scores(probs, # frame-sized probability maps
              angle_error_median=float(np.median(angs)) if angs else None,
              **{f'detection_{k}': v for k, v in det.items()})
     return r
+
+# %% ../nbs/05a_localize.ipynb #de1a9335
+def frame_scores(probs, trues, # frame-sized probabilities and true masks
+                 ests, # localized poses per frame (NeedlePose)
+                 gts=None, # true pose dicts per frame; None: from the true masks, if needle-like
+                 roi=None, # the visible region's margins, for poses from the true masks
+                 threshold:float=0.5 # the run's mask threshold
+                ) -> dict:
+    "`needle_scores` with true poses from `gts` or the masks; object scores for blob-like objects."
+    from needle_nbdev import metrics as M
+    if gts is not None: return dict(needle_scores(probs, trues, ests, gts), truth='poses.csv')
+    if not M.elongation(trues) >= 4: return dict(needle_scores(probs, trues), objects='blob-like',
+        **M.object_scores(trues, [p >= threshold for p in probs]))
+    gts = [localize_needle(t, roi=roi).asdict() for t in trues]
+    return dict(needle_scores(probs, trues, ests, gts), objects='needle-like', truth='true masks')

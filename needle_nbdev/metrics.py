@@ -14,7 +14,8 @@ from skimage.segmentation import watershed
 # %% auto #0
 __all__ = ['CHALLENGE_THRESHOLDS', 'iou', 'dice', 'keras_iou', 'keras_dice', 'iou_coef', 'iou_loss', 'bce_loss', 'dice_bce_loss',
            'iou_bce_loss', 'focal_loss', 'unet_weight_map', 'weighted_bce', 'WeightedBCE', 'challenge_segments',
-           'rand_error', 'info_error', 'pixel_error', 'tip_error', 'angle_error', 'detection_scores']
+           'rand_error', 'info_error', 'pixel_error', 'tip_error', 'angle_error', 'detection_scores', 'elongation',
+           'object_scores']
 
 # %% ../nbs/02_metrics.ipynb #5825fe2f
 def _as_batch(a) -> np.ndarray:
@@ -309,3 +310,44 @@ def detection_scores(preds:list, trues:list) -> dict:
     fn = sum(not has(p) and has(t) for p, t in zip(preds, trues)); tn = len(preds) - tp - fp - fn
     return dict(precision=tp / (tp + fp) if tp + fp else 1.0,
                 recall=tp / (tp + fn) if tp + fn else 1.0, tp=tp, fp=fp, fn=fn, tn=tn)
+
+# %% ../nbs/02_metrics.ipynb #deee1170
+def _frames(a) -> list:
+    "H×W masks from one H×W mask, N×H×W or N×H×W×1 arrays, or a list (frames may differ in size)."
+    if isinstance(a, (list, tuple)): return [np.squeeze(np.asarray(x)) for x in a]
+    a = np.asarray(a)
+    return [a] if a.ndim == 2 else list(a[..., 0] if a.ndim == 4 else a)
+
+def _objects(mask, min_size:int=10) -> tuple:
+    "(labels, count) of the 8-connected objects of a mask with at least `min_size` pixels."
+    from scipy import ndimage
+    lab, n = ndimage.label(np.asarray(mask) > 0, structure=np.ones((3, 3)))
+    small = np.flatnonzero(np.bincount(lab.ravel(), minlength=n + 1)[1:] < min_size) + 1
+    lab[np.isin(lab, small)] = 0
+    return ndimage.label(lab > 0, structure=np.ones((3, 3)))
+
+# %% ../nbs/02_metrics.ipynb #45e4b1b8
+def elongation(masks) -> float:
+    "Median major/minor axis ratio of the masks' objects (1: round; a needle: length/width)."
+    from skimage.measure import regionprops
+    r = [p.axis_major_length / max(p.axis_minor_length, 1.0) for m in _frames(masks)
+         for p in regionprops(_objects(m)[0])]
+    return float(np.median(r)) if r else float('nan')
+
+# %% ../nbs/02_metrics.ipynb #8a8ffdb3
+def object_scores(trues, # ground-truth masks (H×W or N×H×W)
+                  preds, # predicted masks (or probabilities >= 0.5)
+                  iou_thr:float=0.5 # a match needs IoU above this
+                 ) -> dict:
+    "Object-level precision, recall and F1: objects matched one to one by IoU > `iou_thr`."
+    tp = n_t = n_p = 0
+    for t, p in zip(_frames(trues), _frames(preds)):
+        (lt, nt), (lp, npr) = _objects(t), _objects(np.asarray(p) >= 0.5)
+        inter = np.bincount(lt.ravel() * (npr + 1) + lp.ravel(), minlength=(nt + 1) * (npr + 1))
+        inter = inter.reshape(nt + 1, npr + 1)[1:, 1:]                # pixels shared, per pair
+        at, ap = (np.bincount(l.ravel(), minlength=k + 1)[1:] for l, k in ((lt, nt), (lp, npr)))
+        tp += int((inter / np.maximum(at[:, None] + ap[None] - inter, 1) > iou_thr).sum())
+        n_t, n_p = n_t + nt, n_p + npr
+    pr, rc = tp / n_p if n_p else 1.0, tp / n_t if n_t else 1.0
+    return dict(object_precision=pr, object_recall=rc, object_f1=2 * pr * rc / (pr + rc) if pr + rc
+                else 0.0, object_tp=tp, object_fp=n_p - tp, object_fn=n_t - tp)

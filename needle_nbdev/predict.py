@@ -12,7 +12,7 @@ from .io import (read_image, read_raw, read_mask, read_stack, write_stack, pair_
                              load_isbi, parse_slices)
 from .video import is_video, read_video, video_fps, video_writer
 from .runs import load_run
-from .localize import locate, draw_pose, needle_scores
+from .localize import locate, draw_pose, frame_scores
 from .track import TipTracker
 from .tiphead import load_tip_head, refine_tip
 from .stereo import load_calib, localize_stereo, StereoPose
@@ -413,7 +413,7 @@ def predict_stereo(model, # run directory
 # %% ../nbs/05_predict.ipynb #c08846bd
 def evaluate(model, # run directory (or (model, config))
              images=None, masks=None, # folders of frames and ground-truth masks
-             poses=None, # ground-truth poses.csv (needle runs)
+             poses=None, # ground-truth poses.csv (else the truth comes from the masks)
              isbi=None, slices:str='25-29', # ISBI folder and the slices to evaluate
              tta=False, progress:bool=True,
              tip_head=None) -> dict: # tip head for the tips: 'synth' or a .keras file
@@ -435,10 +435,10 @@ def evaluate(model, # run directory (or (model, config))
     probs, trues, ests, gts = [], [], [], []
     for ip, mp in tqdm(pairs, desc='needle_evaluate', unit='frame', disable=not progress):
         prob, m = predict(mc, [ip], tta=tta)[0]
-        probs.append(prob); trues.append(read_mask(mp, size=prob.shape))
-        if gt_poses is not None:
-            if ip.name not in gt_poses: raise ValueError(f"{poses}: no row for {ip.name}")
-            e = locate(prob, mc[1])
-            ests.append(refine_tip(head, read_raw(ip), e) if head else e)
-            gts.append(gt_poses[ip.name])
-    return needle_scores(probs, trues, ests if gt_poses else None, gts if gt_poses else None)
+        probs.append(prob); trues.append(read_mask(mp, size=prob.shape)); e = locate(prob, mc[1])
+        ests.append(refine_tip(head, read_raw(ip), e) if head else e)
+        if gt_poses is None: continue
+        if ip.name not in gt_poses: raise ValueError(f"{poses}: no row for {ip.name}")
+        gts.append(gt_poses[ip.name])
+    return frame_scores(probs, trues, ests, gts if gt_poses else None, mc[1].get('crop'),
+                        mc[1].get('threshold', 0.5))
