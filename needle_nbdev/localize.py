@@ -169,7 +169,7 @@ def frame_scores(probs, trues, # frame-sized probabilities and true masks
                 ) -> dict:
     "`needle_scores` with true poses from `gts` or the masks; object scores for blob-like objects."
     from needle_nbdev import metrics as M
-    if gts is not None: return dict(needle_scores(probs, trues, ests, gts), truth='poses.csv')
+    if gts is not None: return needle_scores(probs, trues, ests, gts)
     if not M.elongation(trues) >= 4: return dict(needle_scores(probs, trues), objects='blob-like',
         **M.object_scores(trues, [p >= threshold for p in probs]))
     gts = [localize_needle(t, roi=roi).asdict() for t in trues]
