@@ -322,9 +322,9 @@ def _objects(mask, min_size:int=10) -> tuple:
     "(labels, count) of the 8-connected objects of a mask with at least `min_size` pixels."
     from scipy import ndimage
     lab, n = ndimage.label(np.asarray(mask) > 0, structure=np.ones((3, 3)))
-    small = np.flatnonzero(np.bincount(lab.ravel(), minlength=n + 1)[1:] < min_size) + 1
-    lab[np.isin(lab, small)] = 0
-    return ndimage.label(lab > 0, structure=np.ones((3, 3)))
+    keep = np.bincount(lab.ravel(), minlength=n + 1) >= min_size; keep[0] = False
+    new = np.cumsum(keep) * keep                                  # kept labels renumbered 1..k
+    return new[lab], int(keep.sum())
 
 # %% ../nbs/02_metrics.ipynb #45e4b1b8
 def elongation(masks) -> float:

@@ -434,9 +434,10 @@ def evaluate(model, # run directory (or (model, config))
     gt_poses = read_poses(poses) if poses else None
     probs, trues, ests, gts = [], [], [], []
     for ip, mp in tqdm(pairs, desc='needle_evaluate', unit='frame', disable=not progress):
-        prob, m = predict(mc, [ip], tta=tta)[0]
+        raw = read_raw(ip)                                   # decoded once: prediction and tip head
+        prob, m = predict(mc, [(ip.name, raw)], tta=tta)[0]
         probs.append(prob); trues.append(read_mask(mp, size=prob.shape)); e = locate(prob, mc[1])
-        ests.append(refine_tip(head, read_raw(ip), e) if head else e)
+        ests.append(refine_tip(head, raw, e) if head else e)
         if gt_poses is None: continue
         if ip.name not in gt_poses: raise ValueError(f"{poses}: no row for {ip.name}")
         gts.append(gt_poses[ip.name])
