@@ -103,9 +103,9 @@ def _fg_crop(z, seed, size:tuple, p:float):
 
 # %% ../nbs/01_augment.ipynb #3749bf8e
 def _intensity(x, seed, gauss:float, uniform:float, brightness:float, contrast:float, gamma:float,
-               blur:float):
-    "Noise (Gaussian or uniform), brightness, contrast, gamma and blur on the image only."
-    s = _seeds(seed, 10)
+               blur:float, speckle:float=0.0):
+    "Noise (Gaussian, uniform, speckle), brightness, contrast, gamma and blur on the image only."
+    s = _seeds(seed, 12)
     if gauss or uniform:
         use_g = _u(s[0]) < (0.5 if gauss and uniform else 1.0 if gauss else 0.0)
         def gn(): return tf.random.stateless_normal(tf.shape(x), seed=s[1]) * _u(s[2], 0,
@@ -118,6 +118,8 @@ def _intensity(x, seed, gauss:float, uniform:float, brightness:float, contrast:f
     if contrast: m = tf.reduce_mean(x); x = (x - m) * _u(s[7], 1 - contrast, 1 + contrast) + m
     if gamma: x = tf.clip_by_value(x, 0, 1) ** _u(s[8], 1 - gamma, 1 + gamma)
     if blur: x = _blur2d(x, _u(s[9], 0.3, blur))
+    if speckle:                                   # multiplicative, as in ultrasound: x·(1 + σ·n)
+        x = x * (1 + tf.random.stateless_normal(tf.shape(x), seed=s[10]) * _u(s[11], 0, speckle))
     return tf.clip_by_value(x, 0.0, 1.0)
 
 # %% ../nbs/01_augment.ipynb #214bc196
@@ -182,6 +184,7 @@ class Augment:
                  contrast:float=0.0, # max contrast change, fraction
                  gamma:float=0.0, # max gamma change, fraction
                  blur:float=0.0, # max Gaussian blur sigma, pixels
+                 speckle:float=0.0, # max sd of multiplicative (speckle-like) noise
                  band:float=0.0, # probability of an occluding band
                  band_width:tuple=(0.03, 0.08), # band width range, fraction of the image size
                  truncate:float=0.0, # probability of truncating the needle
@@ -235,7 +238,7 @@ def _call(self, image, mask, seed):
     if self.band or self.truncate: x, m = _occlude(x, m, s[6], self.band, self.band_width,
                                                    self.truncate, self.across)
     x = _intensity(x, s[7], self.gauss_noise, self.uniform_noise, self.brightness, self.contrast,
-                   self.gamma, self.blur)
+                   self.gamma, self.blur, self.speckle)
     if self.crop is None or self.crop == 'same': x, m = (tf.ensure_shape(x, image.shape),
                                                          tf.ensure_shape(m, mask.shape))
     return x, m

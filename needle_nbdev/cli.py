@@ -10,7 +10,7 @@ from fastcore.script import call_parse
 from .io import CROP, atomic_write
 
 # %% auto #0
-__all__ = ['run_cli', 'needle_synth', 'needle_train', 'needle_predict', 'needle_evaluate', 'needle_demo']
+__all__ = ['run_cli', 'needle_synth', 'needle_train', 'needle_plan', 'needle_predict', 'needle_evaluate', 'needle_demo']
 
 # %% ../nbs/09_cli.ipynb #bbd2a04f
 def run_cli(prog:str, # command name, for messages
@@ -69,48 +69,64 @@ def _hw(s, name:str) -> list|None:
     if len(v) == 1: return v * 2
     raise ValueError(f"--{name} takes h,w or one number, got {s!r}")
 
+# %% ../nbs/09_cli.ipynb #2ded4ac6
+def _planned_train(images, masks, out, force:bool, minutes, kw:dict):
+    "Plan from the folders' fingerprint (the user's options win), print the plan, and train."
+    from needle_nbdev.train import train
+    from needle_nbdev.plan import plan_folders, show_plan, PLANNED
+    if Path(out).exists() and any(Path(out).iterdir()) and not force:
+        raise FileExistsError(f"{out}: already exists; use --force to replace it")
+    given = {k: v for k, v in kw.items()                  # --minutes is the budget, not a limit
+             if k in PLANNED and k != 'time_limit' and v not in (None, False)}
+    p = plan_folders(images, masks, minutes, kw['crop'], **given)
+    print(show_plan(p), flush=True)
+    rest = {k: v for k, v in kw.items() if k not in PLANNED and k != 'time_limit'}
+    return train(images, masks, out, None, force, **{**rest, **p['options'], 'plan': p})
+
 # %% ../nbs/09_cli.ipynb #d6d262b1
 @call_parse
 def needle_train(images:str=None, # folder of training images
                  masks:str=None, # folder of masks (default: the images' folder, x_mask.png)
                  out:str='runs/needle', # run directory to create
                  isbi:str=None, # folder with the ISBI 2012 stacks (instead of --images)
-                 preset:str='needle', # needle, isbi or fast
+                 preset:str=None, # needle, isbi or fast (default: planned; needle with --no_plan)
                  filters:str=None, # channels per level, e.g. 16,32,64,128 (overrides --preset)
-                 loss:str='iou_bce', # iou, iou_bce, bce, weighted_bce or dice_bce
-                 augment:str='needle', # needle, isbi or none
-                 size:str='256,256', # network input h,w
+                 loss:str=None, # iou, iou_bce, bce, weighted_bce or dice_bce
+                 augment:str=None, # needle, isbi or none
+                 size:str=None, # network input (or tile) h,w
+                 mode:str=None, # resize (whole frames) or tile (native resolution)
                  crop:str=None, # margins top,bottom,left,right, or 'needle'
                  rgb:bool=False, # train on RGB instead of gray
                  batch_norm:bool=False, # batch normalisation after every 3×3 convolution
-                 epochs:int=50, # epochs
-                 batch_size:int=8, # batch size (global, across replicas)
-                 lr:float=1e-3, # Adam learning rate
+                 epochs:int=None, # epochs
+                 batch_size:int=None, # batch size (global, across replicas)
+                 lr:float=None, # Adam learning rate
                  val_frac:float=0.2, # validation share (folders)
                  seed:int=0, # seed for the split, shuffling, augmentation and initialisation
-                 early_stopping:int=10, # EarlyStopping patience (0 = off)
-                 reduce_lr:int=5, # ReduceLROnPlateau patience (0 = off)
+                 early_stopping:int=None, # EarlyStopping patience (0 = off)
+                 reduce_lr:int=None, # ReduceLROnPlateau patience (0 = off)
                  tensorboard:bool=False, # write TensorBoard logs into RUN/tensorboard
                  train_slices:str='0-24', # ISBI slices for training
                  val_slices:str='25-29', # ISBI slices held out
                  strategy:str=None, # mirrored (several GPUs) or multiworker (several machines)
                  cluster:str=None, # multiworker: tf_config (the TF_CONFIG variable) or slurm
                  mixed_precision:bool=False, # float16 compute (GPUs)
-                 minutes:float=None, # time limit: stop before an epoch that would end past it
+                 minutes:float=None, # time budget (default 10), or the time limit with --no_plan
                  cosine:bool=False, # cosine decay of the learning rate over --minutes (or --epochs)
                  cache:bool=False, # keep decoded frames in memory after the first epoch
                  patch:str=None, # train on random h,w patches of the input, e.g. 128,192
-                 patch_fg:float=0.5, # share of patches placed on the needle
+                 patch_fg:float=None, # share of patches (or tiles) placed on an object
                  xla:bool=False, # compile the training step with XLA (compiling takes time)
                  steps_per_epoch:int=None, # batches per epoch (default: one pass over the data)
                  resume:str=None, # continue this run directory
                  force:bool=False, # replace an existing run directory
+                 no_plan:bool=False, # skip the plan: today's fixed defaults (see `train`)
                  debug:bool=False): # show tracebacks
     "Train a U-Net into a run directory (model.keras, config.json, history.csv, loss_curve.png)."
     from needle_nbdev.train import train
     cr = list(CROP) if crop == 'needle' else _ints(crop)
-    kw = dict(crop=cr, size=_hw(size, 'size'), channels=3 if rgb else 1, batch_norm=batch_norm,
-              preset=preset, filters=_ints(filters), loss=loss, augment=augment,
+    kw = dict(crop=cr, size=_hw(size, 'size'), channels=3 if rgb else None, batch_norm=batch_norm,
+              preset=preset, filters=_ints(filters), loss=loss, augment=augment, mode=mode,
               epochs=epochs, batch_size=batch_size, lr=lr, val_frac=val_frac, seed=seed,
               early_stopping=early_stopping, reduce_lr=reduce_lr, tensorboard=tensorboard,
               train_slices=train_slices, val_slices=val_slices,
@@ -120,8 +136,27 @@ def needle_train(images:str=None, # folder of training images
               patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch)
     if resume: run = run_cli('needle_train', lambda: train(out=resume, resume=True, epochs=epochs),
                              debug)
-    else: run = run_cli('needle_train', lambda: train(images, masks, out, isbi, force, **kw), debug)
+    elif isbi or no_plan or not images:
+        run = run_cli('needle_train', lambda: train(images, masks, out, isbi, force, **kw), debug)
+    else: run = run_cli('needle_train', lambda: _planned_train(images, masks, out, force, minutes,
+                                                                kw), debug)
     print(f"done: {run} (model.keras, config.json, history.csv, loss_curve.png)")
+
+# %% ../nbs/09_cli.ipynb #ac89caef
+@call_parse
+def needle_plan(images:str=None, # folder of training images
+                masks:str=None, # folder of masks (default: the images' folder, x_mask.png)
+                minutes:float=None, # time budget (default 10)
+                crop:str=None, # margins top,bottom,left,right, or 'needle'
+                json:bool=False, # print the whole plan, fingerprint included, as JSON
+                debug:bool=False): # show tracebacks
+    "Print the data's fingerprint and the training plan it implies, without training."
+    import json as js
+    from needle_nbdev.plan import plan_folders, show_plan
+    if images is None: _usage('needle_plan', 'needle_plan --images DIR --masks DIR', images=None)
+    cr = list(CROP) if crop == 'needle' else _ints(crop)
+    p = run_cli('needle_plan', lambda: plan_folders(images, masks, minutes, cr), debug)
+    print(js.dumps(p, indent=1, default=str) if json else show_plan(p))
 
 # %% ../nbs/09_cli.ipynb #f8c792c5
 @call_parse

@@ -11,9 +11,9 @@ from .io import (CROP, natural_key, load_pair, atomic_write, read_image, read_ma
 from .synth import synth_needle_scene, write_synth_dataset
 
 # %% auto #0
-__all__ = ['split_pairs', 'check_pairs', 'make_dataset', 'isbi_dataset', 'show_grid', 'CROP', 'load_pair', 'atomic_write',
-           'read_image', 'read_mask', 'read_stack', 'write_stack', 'isbi_root', 'load_isbi', 'pair_files', 'read_poses',
-           'synth_needle_scene', 'write_synth_dataset']
+__all__ = ['split_pairs', 'check_pairs', 'make_dataset', 'isbi_dataset', 'grid_tiles', 'tile_dataset', 'show_grid', 'CROP',
+           'load_pair', 'atomic_write', 'read_image', 'read_mask', 'read_stack', 'write_stack', 'isbi_root',
+           'load_isbi', 'pair_files', 'read_poses', 'synth_needle_scene', 'write_synth_dataset']
 
 # %% ../nbs/00b_dataset.ipynb #4a4c7009
 _all_ = ['CROP', 'load_pair', 'atomic_write', 'read_image', 'read_mask', 'read_stack',
@@ -120,6 +120,70 @@ def isbi_dataset(x:np.ndarray, # N×H×W uint8 EM slices
     if train:                                      # tiles: the augmentation's crop is the tile size
         aug = Augment(**{**(augment.cfg if augment is not None else {}), 'crop': (th, tw)})
         ds = aug.apply(ds, seed)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(_data_options())
+
+# %% ../nbs/00b_dataset.ipynb #863c8914
+def grid_tiles(x:np.ndarray, # H×W×C image
+               y:np.ndarray, # H×W mask
+               tile:tuple # (h, w)
+              ) -> tuple[np.ndarray, np.ndarray]: # (N×h×w×C images, N×h×w×1 masks)
+    "Tiles covering a frame on a grid (the last row and column end at the border), mirror-padded."
+    th, tw = tile
+    ph, pw = max(th - x.shape[0], 0), max(tw - x.shape[1], 0)
+    pad = ((ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2))
+    x, y = np.pad(x, pad + ((0, 0),), mode='reflect'), np.pad(y, pad, mode='reflect')
+    H, W = y.shape
+    tops = sorted({*range(0, H - th + 1, th), H - th})
+    lefts = sorted({*range(0, W - tw + 1, tw), W - tw})
+    xs = [x[a:a + th, b:b + tw] for a in tops for b in lefts]
+    ys = [y[a:a + th, b:b + tw, None] for a in tops for b in lefts]
+    return np.stack(xs), np.stack(ys).astype(np.float32)
+
+# %% ../nbs/00b_dataset.ipynb #f4881662
+def tile_dataset(pairs:list, # (image, mask) file pairs; frames may differ in size
+                 tile:tuple, # (h, w) of the tiles the network sees
+                 batch_size:int=8, # tiles per batch
+                 augment=None, # an `Augment` (its crop is ignored), applied to each tile
+                 train:bool=True, # random tiles (train) or a grid over each frame (validation)
+                 seed:int=0, # shuffle, crop and augmentation seed
+                 crop=None, # margins to remove first: (top, bottom, left, right)
+                 gray:bool=True, # gray (C=1) or RGB (C=3) input
+                 fg:float=0.5, # share of training tiles placed on a random foreground pixel
+                 per_frame:int=1, # training tiles cut from each frame per pass
+                 repeat:bool=False, # repeat forever (use with steps_per_epoch)
+                 cache:bool=True, # keep decoded frames in memory after the first pass
+                 max_val:int=64 # validation: at most this many tiles, evenly spaced
+                ): # tf.data.Dataset of (float32 B×h×w×C in [0,1], float32 B×h×w×1 in {0,1})
+    "Native-resolution tiles of image/mask pairs: random foreground-aware crops, or a grid."
+    import tensorflow as tf
+    from needle_nbdev.augment import Augment
+    if not len(pairs): raise ValueError("tile_dataset: no (image, mask) pairs given")
+    (th, tw), ch = tile, 1 if gray else 3
+    if not train:
+        xy = [grid_tiles(*load_pair(ip, mp, crop, None, gray), tile) for ip, mp in pairs]
+        xs, ys = np.concatenate([a for a, _ in xy]), np.concatenate([b for _, b in xy])
+        keep = np.unique(np.linspace(0, len(xs) - 1, min(max_val, len(xs))).round().astype(int))
+        ds = tf.data.Dataset.from_tensor_slices((xs[keep], ys[keep]))
+        return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(_data_options())
+    def _frame(ip, mp):
+        x, y = load_pair(ip.decode(), mp.decode(), crop, None, gray)
+        ph, pw = max(th - x.shape[0], 0), max(tw - x.shape[1], 0)
+        pad = ((ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2))
+        return (np.pad(x, pad + ((0, 0),), mode='reflect'),
+                np.pad(y, pad, mode='reflect')[..., None].astype(np.float32))
+    def _tf_load(ip, mp):
+        x, y = tf.numpy_function(_frame, [ip, mp], [tf.float32, tf.float32], stateful=False)
+        return tf.ensure_shape(x, (None, None, ch)), tf.ensure_shape(y, (None, None, 1))
+    ds = tf.data.Dataset.from_tensor_slices(([str(p[0]) for p in pairs],
+                                             [str(p[1]) for p in pairs]))
+    ds = ds.map(_tf_load, num_parallel_calls=tf.data.AUTOTUNE)
+    if cache: ds = ds.cache()
+    ds = ds.shuffle(len(pairs), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.repeat(None if repeat else max(1, int(per_frame)))
+    ds = Augment(crop=(th, tw), crop_fg=fg).apply(ds, seed)              # the tile, then the rest
+    ds = ds.map(lambda x, y: (tf.ensure_shape(x, (th, tw, ch)), tf.ensure_shape(y, (th, tw, 1))))
+    if augment is not None:
+        ds = Augment(**{**augment.cfg, 'crop': None}).apply(ds, seed + 1)
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(_data_options())
 
 # %% ../nbs/00b_dataset.ipynb #0af57777

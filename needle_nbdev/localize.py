@@ -146,8 +146,9 @@ def needle_scores(probs, # frame-sized probability maps
                  ) -> dict:
     "IoU and Dice and, given poses, tip and angle errors and detection scores over frames."
     from needle_nbdev import metrics as M
-    P, T = np.stack(probs), np.stack(trues)
-    r = dict(n=len(P), iou=M.iou(T, P), dice=M.dice(T, P))
+    per = [(M.iou(t, p), M.dice(t, p)) for t, p in zip(trues, probs)]    # frames may differ in size
+    r = dict(n=len(per), iou=float(np.mean([a for a, _ in per])),
+             dice=float(np.mean([b for _, b in per])))
     if gts is None: return r
     pairs = [(e, g) for e, g in zip(ests, gts) if e and g['tip'] is not None]
     tips, angs = ([M.tip_error(e.tip, g['tip']) for e, g in pairs],

@@ -416,7 +416,8 @@ def evaluate(model, # run directory (or (model, config))
              poses=None, # ground-truth poses.csv (else the truth comes from the masks)
              isbi=None, slices:str='25-29', # ISBI folder and the slices to evaluate
              tta=False, progress:bool=True,
-             tip_head=None) -> dict: # tip head for the tips: 'synth' or a .keras file
+             tip_head=None, # tip head for the tips: 'synth' or a .keras file
+             pairs=None) -> dict: # (image, mask) pairs instead of the two folders
     "Metrics of a run on labelled frames (or ISBI slices), computed on frame-sized predictions."
     from tqdm.auto import tqdm
     from needle_nbdev import metrics as M
@@ -430,7 +431,8 @@ def evaluate(model, # run directory (or (model, config))
                     pixel_error=M.pixel_error(prob, lab, cell_prob=True),
                     rand_error=M.rand_error(prob, lab, cell_prob=True),
                     info_error=M.info_error(prob, lab, cell_prob=True))
-    pairs, head = pair_files(images, masks), load_tip_head(tip_head) if tip_head else None
+    pairs = pairs or pair_files(images, masks)
+    head = load_tip_head(tip_head) if tip_head else None
     gt_poses = read_poses(poses) if poses else None
     probs, trues, ests, gts = [], [], [], []
     for ip, mp in tqdm(pairs, desc='needle_evaluate', unit='frame', disable=not progress):

@@ -4,13 +4,13 @@
 
 # %% ../nbs/04_train.ipynb #74481cd7
 from __future__ import annotations
-import sys, time, math, signal, datetime, shutil
+import sys, time, signal, datetime, shutil, json
 from pathlib import Path
 import numpy as np
 import tensorflow as tf
 import keras
-from .io import pair_files, load_isbi, read_mask, atomic_write, parse_slices
-from .data import split_pairs, make_dataset, isbi_dataset, check_pairs
+from .io import pair_files, load_isbi, read_mask, parse_slices, atomic_write
+from .data import split_pairs, make_dataset, isbi_dataset, check_pairs, tile_dataset
 from .augment import Augment
 from .metrics import (iou_loss, bce_loss, dice_bce_loss, iou_bce_loss, WeightedBCE,
                                   keras_iou, keras_dice, unet_weight_map)
@@ -19,10 +19,12 @@ from .distributed import (make_strategy, worker_role, worker_dir, shard,
                                       fit_multiworker, start_worker)
 from .runs import (CONFIG_VERSION, machine_info, onednn_note, read_config, write_config,
                                history_rows, plot_history, set_incomplete)
+from .callbacks import (AtomicCheckpoint, AtomicHistory, TimeLimit, CosineDecay,
+                                    EpochLog, StopOnSignal, Diverged, NonFinite)
 import needle_nbdev
 
 # %% auto #0
-__all__ = ['LOSSES', 'AUGMENTS', 'DEFAULTS', 'mask_iou', 'mask_dice', 'with_weights', 'Diverged', 'train']
+__all__ = ['LOSSES', 'AUGMENTS', 'DEFAULTS', 'mask_iou', 'mask_dice', 'with_weights', 'train']
 
 # %% ../nbs/04_train.ipynb #a12f2160
 LOSSES = dict(iou=iou_loss, bce=bce_loss, dice_bce=dice_bce_loss, iou_bce=iou_bce_loss,
@@ -62,7 +64,8 @@ def _data_summary(pairs, n:int=50) -> dict:
 # %% ../nbs/04_train.ipynb #4f9b479b
 def _sources(images, masks, isbi, cfg, role=(1, 0, 1), endless:bool=False):
     "(train_ds, val_ds, summary) from folders or ISBI stacks; `role`: (workers, index, replicas)."
-    aug = AUGMENTS[cfg['augment']]()
+    a = cfg['augment']
+    aug = Augment(**a) if isinstance(a, dict) else AUGMENTS[a]()
     if cfg.get('patch'): aug = Augment(**{**(aug.cfg if aug else {}), 'crop': tuple(cfg['patch']),
                                           'crop_fg': cfg['patch_fg']})
     (n, i, reps), size, seed = role, tuple(cfg['size']), cfg['seed']
@@ -88,90 +91,30 @@ def _sources(images, masks, isbi, cfg, role=(1, 0, 1), endless:bool=False):
                 val=_data_summary(va), val_files=[str(p[0].name) for p in va])
     mine = shard(tr, n, i)                                  # this worker's files: all of them alone
     if n > 1: summ['shard'] = [p[0].name for p in mine]          # what the pipeline below reads
+    if cfg['mode'] == 'tile':                               # native resolution: tiles of `size`
+        tkw = dict(crop=cfg['crop'], gray=cfg['channels'] == 1, fg=cfg['patch_fg'],
+                   cache=cfg.get('cache', False))
+        return (tile_dataset(mine, size, bs, aug, True, seed, per_frame=cfg['per_frame'],
+                             repeat=rep, **tkw),
+                tile_dataset(va, size, bs, None, False, seed, **tkw), summ)
     return (make_dataset(mine, size, bs, aug, True, seed, repeat=rep, **kw),
             make_dataset(va, size, bs, None, False, seed, **kw), summ)
-
-# %% ../nbs/04_train.ipynb #3dba8be4
-class _AtomicCheckpoint(keras.callbacks.Callback):
-    "Save the model atomically: every epoch (`best_only=False`) or on a new best `monitor`."
-    def __init__(self, path, monitor='val_loss', best_only=True, best=np.inf):
-        super().__init__()
-        self.path, self.monitor, self.best_only, self.best = Path(path), monitor, best_only, best
-    def on_epoch_end(self, epoch, logs=None):
-        v = (logs or {}).get(self.monitor, np.inf)
-        if self.best_only and not v < self.best: return
-        self.best = min(self.best, v)
-        with atomic_write(self.path) as t: self.model.save(t)
-
-# %% ../nbs/04_train.ipynb #5f94bd7d
-class _AtomicHistory(keras.callbacks.Callback):
-    "history.csv rewritten atomically each epoch: a row per epoch; earlier sessions' rows kept."
-    def __init__(self, path, keep:int=0): super().__init__(); self.path, self.keep = (Path(path),
-                                                                                      keep)
-    def on_train_begin(self, logs=None):
-        import csv
-        rows = list(csv.DictReader(open(self.path, newline=''))) if self.path.is_file() else []
-        self.rows = rows[:self.keep]
-    def on_epoch_end(self, epoch, logs=None):
-        import csv
-        self.rows.append({'epoch': epoch, **{k: float(v) for k, v in sorted((logs or {}).items())}})
-        keys = list(dict.fromkeys(k for r in self.rows for k in r))
-        with atomic_write(self.path) as t, open(t, 'w', newline='') as f:
-            w = csv.DictWriter(f, keys); w.writeheader(); w.writerows(self.rows)
-
-# %% ../nbs/04_train.ipynb #415e977d
-class _TimeLimit(keras.callbacks.Callback):
-    "Stop when the next epoch would end after `seconds`, judged by the last (one always runs)."
-    def __init__(self, seconds, clock=time.time):
-        super().__init__(); self.seconds, self.clock = seconds, clock
-    def on_train_begin(self, logs=None): self.t0 = self.last = self.clock()
-    def on_epoch_end(self, epoch, logs=None):
-        now = self.clock(); took, self.last = now - self.last, now
-        if now - self.t0 + took > self.seconds: self.model.stop_training = True
-
-# %% ../nbs/04_train.ipynb #48ca0e76
-class _Cosine(keras.callbacks.Callback):
-    "Cosine decay of the learning rate from `lr` to 0 over `seconds` of training, or over `epochs`."
-    def __init__(self, lr, epochs, seconds=None, clock=time.time):
-        super().__init__()
-        self.lr, self.epochs, self.seconds, self.clock = lr, epochs, seconds, clock
-    def on_train_begin(self, logs=None): self.t0, self.epoch = self.clock(), 0
-    def on_epoch_begin(self, epoch, logs=None): self.epoch = epoch
-    def on_train_batch_begin(self, batch, logs=None):
-        f = ((self.clock() - self.t0) / self.seconds if self.seconds
-             else (self.epoch + batch / max(self.params.get('steps') or 1, 1)) / self.epochs)
-        self.model.optimizer.learning_rate.assign(self.lr * 0.5
-                                                  * (1 + math.cos(math.pi * min(f, 1.0))))
-
-# %% ../nbs/04_train.ipynb #d0972512
-class _Progress(keras.callbacks.Callback):
-    "One line per epoch: losses, elapsed time and ETA (bounded by the time limit, if any)."
-    def __init__(self, epochs, initial=0, seconds=None):
-        super().__init__(); self.epochs, self.initial, self.seconds = epochs, initial, seconds
-    def on_train_begin(self, logs=None): self.t0 = time.time()
-    def on_epoch_end(self, epoch, logs=None):
-        el = time.time() - self.t0; done = epoch + 1 - self.initial
-        eta = el / done * (self.epochs - epoch - 1)
-        if self.seconds: eta = min(eta, max(self.seconds - el, 0))
-        vals = ' '.join(f"{k} {v:.4f}" for k, v in (logs or {}).items() if k != 'learning_rate')
-        print(f"epoch {epoch + 1}/{self.epochs}  {vals}  elapsed {el:.0f}s  ETA {eta:.0f}s",
-              flush=True)
 
 # %% ../nbs/04_train.ipynb #c118acb5
 def _callbacks(run:Path, cfg:dict, initial_epoch:int, best:float, verbose:bool=True):
     "The run's callbacks, each optional through `cfg`."
-    cbs = [_AtomicCheckpoint(run / 'model.keras', best=best),
-           _AtomicCheckpoint(run / 'last.keras', best_only=False),
-           _AtomicHistory(run / 'history.csv', keep=initial_epoch)]
+    cbs = [AtomicCheckpoint(run / 'model.keras', best=best),
+           AtomicCheckpoint(run / 'last.keras', best_only=False),
+           AtomicHistory(run / 'history.csv', keep=initial_epoch)]
     if cfg['early_stopping']:
         cbs.append(keras.callbacks.EarlyStopping(patience=cfg['early_stopping'],
                                                  restore_best_weights=True, verbose=0))
     if cfg['reduce_lr']: cbs.append(keras.callbacks.ReduceLROnPlateau(patience=cfg['reduce_lr'],
                                                                       factor=0.5, verbose=0))
     if cfg['tensorboard']: cbs.append(keras.callbacks.TensorBoard(str(run / 'tensorboard')))
-    if cfg.get('time_limit'): cbs.append(_TimeLimit(cfg['time_limit']))
-    if cfg.get('cosine'): cbs.append(_Cosine(cfg['lr'], cfg['epochs'], cfg.get('time_limit')))
-    if verbose and not sys.stdout.isatty(): cbs.append(_Progress(cfg['epochs'], initial_epoch,
+    if cfg.get('time_limit'): cbs.append(TimeLimit(cfg['time_limit']))
+    if cfg.get('cosine'): cbs.append(CosineDecay(cfg['lr'], cfg['epochs'], cfg.get('time_limit')))
+    if verbose and not sys.stdout.isatty(): cbs.append(EpochLog(cfg['epochs'], initial_epoch,
                                                                  cfg.get('time_limit')))
     return cbs
 
@@ -182,7 +125,7 @@ DEFAULTS = dict(crop=None, size=(256, 256), channels=1, preset='needle', filters
                 train_slices='0-24', val_slices='25-29', strategy=None, cluster=None,
                 mixed_precision=False,
                 mode='resize', time_limit=None, batch_norm=False, cache=False, cosine=False,
-                patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None)
+                patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None, per_frame=1, plan=None)
 
 # %% ../nbs/04_train.ipynb #a2c9a754
 def _prior_bias(summary) -> float:
@@ -228,8 +171,11 @@ def _new_config(images, masks, isbi, out, kw):
     if bad: raise TypeError(f"unknown option(s): {', '.join(bad)}")
     if cfg['loss'] not in LOSSES: raise ValueError(f"unknown loss {cfg['loss']!r}: choose from "
                                                    f"{', '.join(LOSSES)}")
-    if cfg['augment'] not in AUGMENTS: raise ValueError(f"unknown augment {cfg['augment']!r}: "
-                                                        f"choose from {', '.join(AUGMENTS)}")
+    if isinstance(cfg['augment'], dict): Augment(**cfg['augment'])    # unknown keys: TypeError
+    elif cfg['augment'] not in AUGMENTS: raise ValueError(f"unknown augment {cfg['augment']!r}: "
+                                                          f"choose from {', '.join(AUGMENTS)}")
+    if cfg['mode'] not in ('resize', 'tile'): raise ValueError(f"unknown mode {cfg['mode']!r}: "
+                                                               f"choose resize or tile")
     if not cfg['filters'] and cfg['preset'] not in PRESETS:
         raise ValueError(f"unknown preset {cfg['preset']!r}: choose from {', '.join(PRESETS)}")
     cfg['size'] = [int(v) for v in cfg['size']]
@@ -267,51 +213,19 @@ def _prepare(images, masks, out:Path, isbi, force, resume, kw):
                        isbi=None if isbi is None else str(Path(isbi).resolve()))
     return cfg, images, masks, isbi, 0
 
-# %% ../nbs/04_train.ipynb #55b960be
-class _Interrupt(keras.callbacks.Callback):
-    "Record SIGTERM/SIGINT, raise `KeyboardInterrupt` after this batch; a second one: at once."
-    def __init__(self): super().__init__(); self.sig = None
-    def handler(self, sig, frame=None):
-        if self.sig is not None: raise KeyboardInterrupt(signal.Signals(sig).name)
-        self.sig = sig
-        print(f"{signal.Signals(sig).name}: stopping after this batch (send it again to stop now)",
-              file=sys.stderr, flush=True)
-    def _check(self, *args, **kwargs):
-        if self.sig is not None: raise KeyboardInterrupt(signal.Signals(self.sig).name)
-    on_train_batch_end = on_test_batch_end = on_epoch_begin = _check
-
-# %% ../nbs/04_train.ipynb #38369fb2
-class Diverged(ValueError):
-    "Training produced a NaN or Inf loss."
-
-# %% ../nbs/04_train.ipynb #1414c230
-class _NonFinite(keras.callbacks.Callback):
-    "Raise `Diverged` at the first non-finite loss: training (per batch) or validation (per epoch)."
-    def __init__(self, lr:float): super().__init__(); self.lr, self.epoch = lr, 0
-    def on_epoch_begin(self, epoch, logs=None): self.epoch = epoch
-    def _check(self, key, v, where):
-        if v is not None and not np.isfinite(float(v)):
-            raise Diverged(f"training diverged: {key} became {float(v)} at epoch "
-                           f"{self.epoch + 1}{where}; the learning rate ({self.lr:g}) is likely "
-                           f"too high (lower --lr), or the data hold NaN/Inf")
-    def on_train_batch_end(self, batch, logs=None):
-        self._check('the loss', (logs or {}).get('loss'), f", batch {batch + 1}")
-    def on_epoch_end(self, epoch, logs=None): self._check('the validation loss',
-                                                          (logs or {}).get('val_loss'), '')
-
 # %% ../nbs/04_train.ipynb #1ec9d947
 def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
     "model.fit with the run's callbacks; SIGTERM and Ctrl-C stop it after the current batch."
     rows = history_rows(run)
     best = min((float(r['val_loss']) for r in rows if r.get('val_loss')), default=np.inf)
-    stop, sigs = _Interrupt(), (signal.SIGTERM, signal.SIGINT)
+    stop, sigs = StopOnSignal(), (signal.SIGTERM, signal.SIGINT)
     main = __import__('threading').current_thread() is __import__('threading').main_thread()
     old = {s: signal.signal(s, stop.handler) for s in sigs} if main else {}
     try:
         return model.fit(train_ds, validation_data=val_ds, shuffle=False, epochs=cfg['epochs'],
                          initial_epoch=start, steps_per_epoch=cfg.get('steps_per_epoch'),
                          verbose=1 if verbose and sys.stdout.isatty() else 0,
-                         callbacks=[stop, _NonFinite(cfg['lr'])] + _callbacks(run, cfg, start, best,
+                         callbacks=[stop, NonFinite(cfg['lr'])] + _callbacks(run, cfg, start, best,
                                                                               verbose))
     finally:
         for s, h in old.items(): signal.signal(s, h)
@@ -323,6 +237,10 @@ def _open_run(out:Path, cfg:dict, resume:bool, summary:dict):
         if out.exists(): shutil.rmtree(out)
         out.mkdir(parents=True)
         cfg['data'].update(summary); cfg['out_bias'] = _prior_bias(summary)
+        if cfg.get('plan'):                                  # the plan behind the options, as is
+            with atomic_write(out / 'plan.json') as t: Path(t).write_text(json.dumps(
+                cfg['plan'], indent=1, default=str))
+            cfg['plan'] = 'plan.json'
     set_incomplete(out, f"this run has not finished; resume it with: needle_train --resume {out}")
     cfg['status'] = 'running'; write_config(out, cfg)
 
@@ -356,6 +274,27 @@ def _fit_model(out:Path, cfg:dict, resume:bool, train_ds, val_ds, start:int, ver
         raise
     finally: keras.mixed_precision.set_global_policy('float32')
 
+# %% ../nbs/04_train.ipynb #c3c7d8fd
+def _full_res_val(out:Path, cfg:dict, images, masks, verbose:bool=True) -> dict:
+    "Score the best-val_loss and last checkpoints on whole validation frames; keep the better."
+    from needle_nbdev.predict import evaluate
+    names = set(cfg['data']['val_files'])
+    pairs = [p for p in pair_files(images, masks) if p[0].name in names]
+    res = {k: evaluate((keras.models.load_model(out / f'{k}.keras'), cfg), pairs=pairs,
+                       progress=False) for k in ('model', 'last')}
+    pick = 'last' if res['last']['iou'] > res['model']['iou'] else 'model'
+    if pick == 'last':
+        with atomic_write(out / 'model.keras') as t: shutil.copyfile(out / 'last.keras', t)
+    keep = ('n', 'iou', 'dice', 'object_f1', 'tip_error_median', 'detection_recall')
+    val = dict(checkpoint='lowest val_loss' if pick == 'model' else 'last epoch',
+               **{k: v for k, v in res[pick].items() if k in keep},
+               by_checkpoint={k: round(r['iou'], 4) for k, r in res.items()})
+    if verbose: print(f"validation at the original resolution ({val['n']} frames, through "
+                      f"needle_predict's path): IoU {val['iou']:.3f} with the {val['checkpoint']} "
+                      f"checkpoint (lowest val_loss: {val['by_checkpoint']['model']:.3f}, last: "
+                      f"{val['by_checkpoint']['last']:.3f}); kept as model.keras", flush=True)
+    return val
+
 # %% ../nbs/04_train.ipynb #ac482ebc
 def _close_run(out:Path, cfg:dict, t0:float) -> Path:
     "Record a finished run (status, time, epochs, best loss, curve); remove its INCOMPLETE marker."
@@ -380,10 +319,10 @@ def _worker_callbacks(out:Path, work:Path, cfg:dict, start:int, chief:bool, verb
     "One worker's callbacks: every worker checkpoints into its folder; the chief keeps history too."
     rows = history_rows(out)[:start] if chief else []
     best = min((float(r['val_loss']) for r in rows), default=np.inf)
-    cbs = [_NonFinite(cfg['lr']), _AtomicCheckpoint(work / 'model.keras', best=best),
-           _AtomicCheckpoint(work / 'last.keras', best_only=False)]
-    if chief: cbs.append(_AtomicHistory(out / 'history.csv', keep=start))
-    if chief and verbose: cbs.append(_Progress(cfg['epochs'], start))
+    cbs = [NonFinite(cfg['lr']), AtomicCheckpoint(work / 'model.keras', best=best),
+           AtomicCheckpoint(work / 'last.keras', best_only=False)]
+    if chief: cbs.append(AtomicHistory(out / 'history.csv', keep=start))
+    if chief and verbose: cbs.append(EpochLog(cfg['epochs'], start))
     return cbs
 
 # %% ../nbs/04_train.ipynb #cda0d40e
@@ -446,4 +385,6 @@ def train(images=None, # folder of training images (or None with `isbi`)
     _open_run(out, cfg, resume, summary)
     t0 = time.time()
     _fit_model(out, cfg, resume, train_ds, val_ds, start, verbose, t0, strategy)
+    if isbi is None and (out / 'model.keras').is_file():
+        cfg['val_full'] = _full_res_val(out, cfg, images, masks, verbose)
     return _close_run(out, cfg, t0)
