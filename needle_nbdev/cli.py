@@ -75,7 +75,8 @@ def _planned_train(images, masks, out, force:bool, minutes, kw:dict):
     from needle_nbdev.train import train
     from needle_nbdev.plan import plan_folders, show_plan, PLANNED
     if Path(out).exists() and any(Path(out).iterdir()) and not force:
-        raise FileExistsError(f"{out}: already exists; use --force to replace it")
+        raise FileExistsError(f"{out}: already exists; use --force to replace it or --resume to "
+                              f"continue it")
     given = {k: v for k, v in kw.items()                  # --minutes is the budget, not a limit
              if k in PLANNED and k != 'time_limit' and v not in (None, False)}
     p = plan_folders(images, masks, minutes, kw['crop'], **given)
@@ -136,7 +137,7 @@ def needle_train(images:str=None, # folder of training images
               patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch)
     if resume: run = run_cli('needle_train', lambda: train(out=resume, resume=True, epochs=epochs),
                              debug)
-    elif isbi or no_plan or not images:
+    elif isbi or no_plan or not images or strategy:         # workers must not plan apart
         run = run_cli('needle_train', lambda: train(images, masks, out, isbi, force, **kw), debug)
     else: run = run_cli('needle_train', lambda: _planned_train(images, masks, out, force, minutes,
                                                                 kw), debug)
