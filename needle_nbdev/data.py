@@ -11,8 +11,8 @@ from .io import (CROP, natural_key, load_pair, atomic_write, read_image, read_ma
 from .synth import synth_needle_scene, write_synth_dataset
 
 # %% auto #0
-__all__ = ['split_pairs', 'check_pairs', 'make_dataset', 'isbi_dataset', 'grid_tiles', 'tile_dataset', 'show_grid', 'CROP',
-           'load_pair', 'atomic_write', 'read_image', 'read_mask', 'read_stack', 'write_stack', 'isbi_root',
+__all__ = ['split_pairs', 'check_pairs', 'make_dataset', 'isbi_dataset', 'mirror_pad', 'grid_tiles', 'tile_dataset', 'show_grid',
+           'CROP', 'load_pair', 'atomic_write', 'read_image', 'read_mask', 'read_stack', 'write_stack', 'isbi_root',
            'load_isbi', 'pair_files', 'read_poses', 'synth_needle_scene', 'write_synth_dataset']
 
 # %% ../nbs/00b_dataset.ipynb #4a4c7009
@@ -122,16 +122,23 @@ def isbi_dataset(x:np.ndarray, # N×H×W uint8 EM slices
         ds = aug.apply(ds, seed)
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(_data_options())
 
+# %% ../nbs/00b_dataset.ipynb #d2c4d39b
+def mirror_pad(x:np.ndarray, # H×W×C image
+               y:np.ndarray, # H×W mask
+               tile:tuple # (h, w): pad up to at least this size, centred
+              ) -> tuple[np.ndarray, np.ndarray]:
+    "Mirror-pad an image and its mask up to at least `tile` (frames smaller than a tile)."
+    ph, pw = max(tile[0] - x.shape[0], 0), max(tile[1] - x.shape[1], 0)
+    pad = ((ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2))
+    return np.pad(x, pad + ((0, 0),), mode='reflect'), np.pad(y, pad, mode='reflect')
+
 # %% ../nbs/00b_dataset.ipynb #863c8914
 def grid_tiles(x:np.ndarray, # H×W×C image
                y:np.ndarray, # H×W mask
                tile:tuple # (h, w)
               ) -> tuple[np.ndarray, np.ndarray]: # (N×h×w×C images, N×h×w×1 masks)
     "Tiles covering a frame on a grid (the last row and column end at the border), mirror-padded."
-    th, tw = tile
-    ph, pw = max(th - x.shape[0], 0), max(tw - x.shape[1], 0)
-    pad = ((ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2))
-    x, y = np.pad(x, pad + ((0, 0),), mode='reflect'), np.pad(y, pad, mode='reflect')
+    (th, tw), (x, y) = tile, mirror_pad(x, y, tile)
     H, W = y.shape
     tops = sorted({*range(0, H - th + 1, th), H - th})
     lefts = sorted({*range(0, W - tw + 1, tw), W - tw})
@@ -166,11 +173,8 @@ def tile_dataset(pairs:list, # (image, mask) file pairs; frames may differ in si
         ds = tf.data.Dataset.from_tensor_slices((xs[keep], ys[keep]))
         return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(_data_options())
     def _frame(ip, mp):
-        x, y = load_pair(ip.decode(), mp.decode(), crop, None, gray)
-        ph, pw = max(th - x.shape[0], 0), max(tw - x.shape[1], 0)
-        pad = ((ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2))
-        return (np.pad(x, pad + ((0, 0),), mode='reflect'),
-                np.pad(y, pad, mode='reflect')[..., None].astype(np.float32))
+        x, y = mirror_pad(*load_pair(ip.decode(), mp.decode(), crop, None, gray), tile)
+        return x, y[..., None].astype(np.float32)
     def _tf_load(ip, mp):
         x, y = tf.numpy_function(_frame, [ip, mp], [tf.float32, tf.float32], stateful=False)
         return tf.ensure_shape(x, (None, None, ch)), tf.ensure_shape(y, (None, None, 1))

@@ -336,10 +336,11 @@ def load_pair(img_path, # image file
               mask_path, # mask file drawn on the raw or on the cropped frame
               crop=None, # margins to remove: (top, bottom, left, right)
               size=None, # resize both to (h, w)
-              gray:bool=True # gray (C=1) or RGB (C=3) image
+              gray:bool=True, # gray (C=1) or RGB (C=3) image
+              stored=None # (image, mask) as stored, if already read from the two files
              ) -> tuple[np.ndarray, np.ndarray]: # (float32 H×W×C, uint8 H×W)
     "Read an image and its mask with the same crop and size."
-    raw, m = read_raw(img_path), read_raw(mask_path)
+    raw, m = stored if stored is not None else (read_raw(img_path), read_raw(mask_path))
     x = _prep_image(raw, crop, size, gray, img_path)
     if m.shape[:2] == raw.shape[:2]: mc = crop
     elif crop is not None and m.shape[:2] == _crop(raw, crop).shape[:2]: mc = None

@@ -79,7 +79,7 @@ def fingerprint(images, # folder of images
     for i, (ip, mp) in enumerate(tqdm(pairs, desc='fingerprint', unit='frame',
                                       disable=not progress)):
         raw, mraw = read_raw(ip), read_raw(mp)
-        x, m = load_pair(ip, mp, crop, None, None)       # the checks training makes, one line each
+        x, m = load_pair(ip, mp, crop, None, None, (raw, mraw))   # training's checks, decoded once
         frames.append(_frame_facts(raw, mraw, x, m)); thumbs.append(_thumb(x))
         if i in shape_at: objs += _shapes(m); wid.append(_widths(m))
     return _summarise(frames, objs, wid, thumbs, [p[0].name for p in pairs])
