@@ -11,7 +11,8 @@ from _common import save
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / 'runs' / 'plan_exp'
 RESULTS_FILE = Path(__file__).resolve().parent / 'results' / 'plan_experiment.json'
-ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL='3', PYTHONUNBUFFERED='1')
+HERE = Path(__file__).resolve().parent
+ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL='3', PYTHONUNBUFFERED='1', NEEDLE_NBDEV_CACHE=str(WORK / 'cache'))
 ISBI = ROOT.parent / 'shared' / 'data' / 'isbi2012'
 TAIL = ['--epochs', '100000', '--cosine', '--early_stopping', '0', '--reduce_lr', '0', '--force']
 
@@ -33,6 +34,14 @@ def blobs(seed:int, size:int=1024):
     bg = cv2.GaussianBlur(rs.normal(0, 1, (size, size)), (0, 0), 12); bg = 90 + 40 * bg / bg.std()
     x = bg + m * 50 + rs.normal(0, 12, m.shape)
     return x.clip(0, 255).astype(np.uint8), m
+
+def scene(seed:int, n:int, size=(440, 720)):
+    "An ultrasound-like scene: one synthetic insertion (`synth_sequence`), gray, speckled and blurred."
+    from needle_nbdev.synth import synth_sequence
+    rs = np.random.default_rng(seed + 7)
+    for x, m, _ in synth_sequence(seed, n, size):
+        g = x.mean(-1).astype(np.float32) * rs.gamma(4.0, 0.25, size)          # multiplicative speckle
+        yield cv2.GaussianBlur(g, (0, 0), 1.0).clip(0, 255).astype(np.uint8), m
 
 def datasets():
     "Train and held-out test folders for each kind of data (written once)."
@@ -80,6 +89,17 @@ def configs(d:Path, minutes:float) -> dict:
                       '16,32,64,128', '--batch_norm', '--loss', 'iou_bce', '--patch_fg', '0.5', '--batch_size', '8',
                       '--lr', '0.001', '--steps_per_epoch', '50', '--augment', 'isbi', '--no_plan'] + TAIL}}
 
+def pretrain(args:list):
+    "Pretrain (once, cached) the network the plan chooses, so that the run's wall time excludes it."
+    code = ("import sys; from needle_nbdev.plan import plan_folders; from needle_nbdev.pretrained import synth_init; "
+            "a = sys.argv[1:]; o = plan_folders(a[a.index('--images') + 1], a[a.index('--masks') + 1], "
+            "float(a[a.index('--minutes') + 1]), progress=False)['options']; "
+            "print(synth_init(o['filters'], channels=o['channels'], batch_norm=o['batch_norm']))")
+    t0 = time.time()
+    p = subprocess.run([sys.executable, '-c', code] + args, env=ENV, capture_output=True, text=True)
+    if p.returncode: print(p.stderr[-2000:], file=sys.stderr); raise SystemExit("pretraining failed")
+    print(f"pretrained model: {p.stdout.strip().splitlines()[-1]} ({time.time() - t0:.0f} s)", flush=True)
+
 def score(run:Path, test:Path, isbi:bool) -> dict:
     "IoU on the held-out frames at their original size (needle_evaluate's path); for ISBI also Rand and pixel error."
     from needle_nbdev.predict import evaluate, predict
@@ -94,6 +114,21 @@ def score(run:Path, test:Path, isbi:bool) -> dict:
         out.update(rand_error=M.rand_error(prob, lab, cell_prob=True), pixel_error=M.pixel_error(prob, lab, cell_prob=True))
     return out
 
+def run_one(ds:str, name:str, args:list, test:Path) -> dict:
+    "Train one configuration (needle_train, or a bench script) and score it on the held-out frames."
+    run = WORK / 'runs' / ds / name.split(':')[0].replace(' ', '_')
+    prog = [sys.executable, str(HERE / args[0])] if args[0].endswith('.py') else ['needle_train']
+    args = args[1:] if args[0].endswith('.py') else args
+    if '--init' in args: pretrain(args)
+    t0 = time.time()
+    p = subprocess.run(prog + ['--out', str(run)] + args + (['--force'] if '--force' not in args else []),
+                       env=ENV, capture_output=True, text=True)
+    wall = time.time() - t0
+    if p.returncode: print(p.stderr[-2000:], file=sys.stderr); raise SystemExit(f"{ds}/{name} failed")
+    cfg = json.loads((run / 'config.json').read_text())
+    return dict(wall_s=round(wall, 1), epochs=cfg['epochs_run'], mode=cfg.get('mode'), size=cfg['size'],
+                val_full=cfg.get('val_full', {}).get('iou'), **score(run, test, ds == 'isbi'))
+
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('--minutes', type=float, default=3.0)
     ap.add_argument('--only', default=None); ap.add_argument('--config', default=None)
@@ -105,16 +140,7 @@ def main():
         if a.only and ds not in a.only.split(','): continue
         for name, args in cfgs.items():
             if a.config and name != a.config: continue
-            run = WORK / 'runs' / ds / name.split(':')[0]
-            t0 = time.time()
-            p = subprocess.run(['needle_train', '--out', str(run)] + args + (['--force'] if '--force' not in args else []),
-                               env=ENV, capture_output=True, text=True)
-            wall = time.time() - t0
-            if p.returncode: print(p.stderr[-2000:], file=sys.stderr); raise SystemExit(f"{ds}/{name} failed")
-            cfg = json.loads((run / 'config.json').read_text())
-            res.setdefault(ds, {})[name] = dict(wall_s=round(wall, 1), epochs=cfg['epochs_run'],
-                mode=cfg.get('mode'), size=cfg['size'], val_full=cfg.get('val_full', {}).get('iou'),
-                **score(run, d / f'{ds}_test', ds == 'isbi'))
+            res.setdefault(ds, {})[name] = run_one(ds, name, args, d / f'{ds}_test')
             print(ds, name, res[ds][name], flush=True)
     rows = [f"| {ds} | {n} | {r['mode']} {r['size'][1]}x{r['size'][0]} | {r['wall_s'] / 60:.1f} | {r['epochs']} | "
             f"{r['iou']:.3f} | {r.get('rand_error', float('nan')):.4f} |" for ds, c in res.items() for n, r in c.items()]

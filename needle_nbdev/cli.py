@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_cli.ipynb #634039a9
 from __future__ import annotations
-import os, sys, json
+import os, sys, json, time
 from pathlib import Path
 from fastcore.script import call_parse
 from .io import CROP, atomic_write
@@ -69,8 +69,18 @@ def _hw(s, name:str) -> list|None:
     if len(v) == 1: return v * 2
     raise ValueError(f"--{name} takes h,w or one number, got {s!r}")
 
+# %% ../nbs/09_cli.ipynb #257bec6a
+def _init_file(kw:dict) -> dict:
+    "The options with `init='synth'` replaced by the cached synthetic-needle model of the network."
+    if kw.get('init') != 'synth': return kw
+    from needle_nbdev.train import DEFAULTS
+    from needle_nbdev.pretrained import synth_init
+    a = {k: DEFAULTS[k] if kw.get(k) is None else kw[k]
+         for k in ('filters', 'preset', 'channels', 'batch_norm')}
+    return {**kw, 'init': str(synth_init(**a))}
+
 # %% ../nbs/09_cli.ipynb #2ded4ac6
-def _planned_train(images, masks, out, force:bool, minutes, kw:dict):
+def _planned_train(images, masks, out, force:bool, minutes, kw:dict, started:float):
     "Plan from the folders' fingerprint (the user's options win), print the plan, and train."
     from needle_nbdev.train import train
     from needle_nbdev.plan import plan_folders, show_plan, PLANNED
@@ -79,10 +89,11 @@ def _planned_train(images, masks, out, force:bool, minutes, kw:dict):
                               f"continue it")
     given = {k: v for k, v in kw.items()                  # --minutes is the budget, not a limit
              if k in PLANNED and k != 'time_limit' and v not in (None, False)}
-    p = plan_folders(images, masks, minutes, kw['crop'], **given)
+    p = plan_folders(images, masks, minutes, started=started, **given)
     print(show_plan(p), flush=True)
     rest = {k: v for k, v in kw.items() if k not in PLANNED and k != 'time_limit'}
-    return train(images, masks, out, None, force, **{**rest, **p['options'], 'plan': p})
+    return train(images, masks, out, None, force,
+                 **_init_file({**rest, **p['options'], 'plan': p}))
 
 # %% ../nbs/09_cli.ipynb #d6d262b1
 @call_parse
@@ -119,11 +130,13 @@ def needle_train(images:str=None, # folder of training images
                  patch_fg:float=None, # share of patches (or tiles) placed on an object
                  xla:bool=False, # compile the training step with XLA (compiling takes time)
                  steps_per_epoch:int=None, # batches per epoch (default: one pass over the data)
+                 init:str=None, # start from a .keras file, or synth: pretrained on synthetic frames
                  resume:str=None, # continue this run directory
                  force:bool=False, # replace an existing run directory
                  no_plan:bool=False, # skip the plan: today's fixed defaults (see `train`)
                  debug:bool=False): # show tracebacks
     "Train a U-Net into a run directory (model.keras, config.json, history.csv, loss_curve.png)."
+    started = time.time()                                 # the budget counts TensorFlow's start-up
     from needle_nbdev.train import train
     cr = list(CROP) if crop == 'needle' else _ints(crop)
     kw = dict(crop=cr, size=_hw(size, 'size'), channels=3 if rgb else None, batch_norm=batch_norm,
@@ -134,13 +147,14 @@ def needle_train(images:str=None, # folder of training images
               strategy=strategy, cluster=cluster, mixed_precision=mixed_precision,
               time_limit=None if minutes is None
               else minutes * 60, cosine=cosine, cache=cache, patch=_hw(patch, 'patch'),
-              patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch)
+              patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch, init=init)
     if resume: run = run_cli('needle_train', lambda: train(out=resume, resume=True, epochs=epochs),
                              debug)
     elif isbi or no_plan or not images or strategy:         # workers must not plan apart
-        run = run_cli('needle_train', lambda: train(images, masks, out, isbi, force, **kw), debug)
+        run = run_cli('needle_train', lambda: train(images, masks, out, isbi, force,
+                                                    **_init_file(kw)), debug)
     else: run = run_cli('needle_train', lambda: _planned_train(images, masks, out, force, minutes,
-                                                                kw), debug)
+                                                                kw, started), debug)
     print(f"done: {run} (model.keras, config.json, history.csv, loss_curve.png)")
 
 # %% ../nbs/09_cli.ipynb #ac89caef

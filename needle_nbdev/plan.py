@@ -21,9 +21,16 @@ def _frame_facts(raw:np.ndarray, mraw:np.ndarray, x:np.ndarray, m:np.ndarray) ->
     vals = np.unique(mraw if mraw.ndim == 2 else mraw[..., 0])
     d = dict(h=m.shape[0], w=m.shape[1], channels=ch, dtype=str(raw.dtype),
              mean=float(g.mean()), std=float(g.std()), fg=float(m.mean()),
-             mask_values=len(vals), mask_max=float(vals.max()))
+             mask_values=len(vals), mask_max=float(vals.max()), margins=_margins(g, m))
     if x.shape[-1] == 3: d['colour'] = _colour_gain(x, m)
     return d
+
+# %% ../nbs/04d_plan.ipynb #2f271440
+def _margins(g:np.ndarray, m:np.ndarray, tol:float=0.02) -> tuple:
+    "Flat borders of a gray frame that hold no foreground, in px: (top, bottom, left, right)."
+    r = np.flatnonzero((g.std(1) > tol) | m.any(1)); c = np.flatnonzero((g.std(0) > tol) | m.any(0))
+    if not len(r) or not len(c): return (0, 0, 0, 0)                       # a blank frame
+    return (int(r[0]), int(len(g) - 1 - r[-1]), int(c[0]), int(g.shape[1] - 1 - c[-1]))
 
 # %% ../nbs/04d_plan.ipynb #04fef028
 def _colour_gain(x:np.ndarray, m:np.ndarray) -> float:
@@ -36,14 +43,12 @@ def _colour_gain(x:np.ndarray, m:np.ndarray) -> float:
 
 # %% ../nbs/04d_plan.ipynb #cd465926
 def _widths(m:np.ndarray) -> tuple[float, float]:
-    "Median width (px) of the foreground and of the background: twice the distance at the skeleton."
-    from skimage.morphology import skeletonize
+    "Median width (px) of the foreground and of the background: twice the distance at the ridges."
     out = []
     for ph in (m > 0, m == 0):
         if ph.all() or not ph.any(): out.append(math.inf); continue
-        sk = skeletonize(ph)
-        out.append(float(np.median(2 * ndi.distance_transform_edt(ph)[sk])) if sk.any()
-                   else math.inf)
+        d = ndi.distance_transform_edt(ph)             # the ridge: local maxima of the distance
+        out.append(float(np.median(2 * d[(d > 0) & (d == ndi.maximum_filter(d, 3))])))
     return tuple(out)
 
 # %% ../nbs/04d_plan.ipynb #03a3bf95
@@ -114,22 +119,24 @@ def _summarise(frames:list, objs:list, wid:list, thumbs:list, names:list) -> dic
                 elongation=round(float(np.median(o[:, 2])), 2) if len(o) else 0.0,
                 width_fg=_finite(np.median([a for a, _ in wid])),
                 width_bg=_finite(np.median([b for _, b in wid])),
+                margins=[int(v) for v in np.min([d['margins'] for d in frames], 0)]
+                if len(sizes) == 1 else [0, 0, 0, 0],
                 near_duplicates=round(float(np.mean([c > 0.98 for c in corr])), 3) if corr else 0.0,
                 scenes=1 + sum(c < 0.9 for c in corr))
 
 # %% ../nbs/04d_plan.ipynb #86d66568
 DEFAULT_MINUTES = 10.0   # a bare `needle_train --images --masks --out` trains for this long
 # the options a plan sets; any of them given by the user wins
-PLANNED = ('channels', 'mode', 'size', 'patch', 'batch_size', 'filters', 'preset', 'patch_fg',
-           'augment', 'loss', 'batch_norm', 'lr', 'cosine', 'reduce_lr', 'early_stopping',
-           'per_frame', 'time_limit', 'steps_per_epoch', 'epochs', 'cache')
+PLANNED = ('crop', 'channels', 'mode', 'size', 'patch', 'batch_size', 'filters', 'preset',
+           'patch_fg', 'augment', 'loss', 'batch_norm', 'lr', 'cosine', 'reduce_lr',
+           'early_stopping', 'per_frame', 'time_limit', 'steps_per_epoch', 'epochs', 'cache')
 
 # %% ../nbs/04d_plan.ipynb #9c593597
 def data_kind(fp:dict) -> str:
     "needle-like (elongated objects), membrane-like (thin background between objects) or blob-like."
     if fp['elongation'] >= 4: return 'needle-like'
     wf, wb = fp['width_fg'] or math.inf, fp['width_bg'] or math.inf
-    if fp['foreground'] > 0.5 and wb * 3 < wf: return 'membrane-like'
+    if fp['foreground'] > 0.5 and wb * 2 < wf: return 'membrane-like'
     return 'blob-like'
 
 # %% ../nbs/04d_plan.ipynb #aba04334
@@ -137,25 +144,33 @@ def structure_px(fp:dict) -> float:
     "The thinnest structure the masks draw, in pixels: the narrower of foreground and background."
     return min(v for v in (fp['width_fg'], fp['width_bg'], math.inf) if v is not None)
 
+# %% ../nbs/04d_plan.ipynb #16decbda
+def _margin_crop(fp:dict, given:dict) -> tuple[dict, list|None]:
+    "The margins to crop (if they are over 5% of a frame) and the fingerprint of cropped frames."
+    t, b, l, r = fp.get('margins', (0, 0, 0, 0))
+    h, w = fp['h'] - t - b, fp['w'] - l - r
+    if given.get('crop') is not None or h * w > 0.95 * fp['h'] * fp['w']: return fp, None
+    return {**fp, 'h': h, 'w': w, 'sizes': [[h, w]], 'aspect': [round(w / h, 3)] * 2}, [t, b, l, r]
+
 # %% ../nbs/04d_plan.ipynb #f1dbf7ec
-def _mode_size(fp:dict, kind:str, thin:float) -> dict:
-    "Resize or native tiles; the input (or tile) size and the network depth; with reasons."
+def _mode_size(fp:dict, kind:str, thin:float, depth:int|None=None) -> dict:
+    "Resize or native tiles; the input (or tile) size and the depth (or `depth`); with reasons."
     h, w = fp['h'], fp['w']
     f = min(1.0, 448 / max(h, w), 320 / min(h, w))
     mixed = fp['aspect'][1] > 1.15 * fp['aspect'][0]
     if thin * f >= 3 and not mixed:
-        size = [max(32, int(round(h * f / 32)) * 32), max(32, int(round(w * f / 32)) * 32)]
-        return dict(mode='resize', size=size, depth=5,
+        d = depth or (6 if kind == 'needle-like' else 5); q = max(32, 2 ** d)
+        size = [max(q, int(round(h * f / q)) * q), max(q, int(round(w * f / q)) * q)]
+        return dict(mode='resize', size=size, depth=d,
                     why=(f"resize {w}x{h} to {size[1]}x{size[0]}:"
                     f" the thinnest structure ({thin:.1f} px) stays {thin * f:.1f} px wide"))
     side = min(min(s) for s in fp['sizes'])
     t = 2 ** math.ceil(math.log2(max(128, 3 * fp['object_length'])))
     t = int(max(64, min(256, t, side // 16 * 16)))
-    depth = int(np.clip(int(math.log2(t / 16)), 2, 5))
-    t = max(2 ** depth, t // 2 ** depth * 2 ** depth)
+    d = depth or int(np.clip(int(math.log2(t / 16)), 2, 5)); t = max(2 ** d, t // 2 ** d * 2 ** d)
     why = ("frames of several aspect ratios" if mixed else
            f"resizing would make the thinnest structure {thin * f:.1f} px wide")
-    return dict(mode='tile', size=[t, t], depth=depth,
+    return dict(mode='tile', size=[t, t], depth=d,
                 why=f"native-resolution {t}x{t} tiles: {why} (3x the objects' length, at most 256)")
 
 # %% ../nbs/04d_plan.ipynb #467be911
@@ -176,6 +191,12 @@ def measure_step(filters:tuple, # channels per level
     t = time.perf_counter()
     for _ in range(steps): m.train_on_batch(x, y)
     return (time.perf_counter() - t) / steps
+
+# %% ../nbs/04d_plan.ipynb #2775e94f
+def _levels(f0:int, depth:int, slow:bool=False) -> list:
+    "Channels per level from the first level's `f0`: doubling each level, or every two (`slow`)."
+    return [int(f0 * 2 ** (l // 2) * (1.5 if l % 2 else 1)) if slow else f0 * 2 ** l
+            for l in range(depth + 1)]
 
 # %% ../nbs/04d_plan.ipynb #8544ebc2
 def _width(t8:float, t16:float, seconds:float, target:int=1500) -> tuple[int, float]:
@@ -203,48 +224,78 @@ def _augment(fp:dict, kind:str, tile:list, one_scene:bool) -> tuple[dict, str]:
                    "not the scene)")
     return a, '; '.join(why)
 
+# %% ../nbs/04d_plan.ipynb #4179100d
+def _given_net(given:dict) -> list|None:
+    "The channels per level of the network you set (`filters`, or a preset's), else None."
+    if given.get('filters'): return [int(f) for f in given['filters']]
+    if not given.get('preset'): return None
+    from needle_nbdev.unet import PRESETS
+    if given['preset'] not in PRESETS: raise ValueError(f"unknown preset {given['preset']!r}: "
+                                                        f"choose from {', '.join(PRESETS)}")
+    m = PRESETS[given['preset']]((None, None, 1))
+    return [int(l.filters) for l in m.layers if l.name.endswith('conv2') and 'dec' not in l.name]
+
+# %% ../nbs/04d_plan.ipynb #5f4f6d79
+def _reserve(fp:dict, g:dict, inp:list, bs:int, st:float) -> float:
+    "Seconds kept for the end of a run: 15 s, plus the final validation of two checkpoints."
+    area = fp['h'] * fp['w'] if g['mode'] == 'tile' else g['size'][0] * g['size'][1]
+    n_val = max(1, round(0.2 * fp['n']))                    # a forward pass: about 1/3 of a step
+    return 15 + 2 * n_val * max(1.0, area / (inp[0] * inp[1])) * st / bs
+
 # %% ../nbs/04d_plan.ipynb #944623a7
 def plan(fp:dict, # a `fingerprint`
          minutes:float|None=None, # time budget (default `DEFAULT_MINUTES`)
          step_time=measure_step, # (filters, size, batch, channels) -> s; measured by default
          spent:float=0.0, # seconds of the budget already used (reading the data)
+         one_scene:bool|None=None, # few frames of one scene? (default: from the fingerprint)
          **given # options set by the user: they win
         ) -> dict: # {'options': train options, 'reasons': one line each, ...}
     "Every training option from the data's fingerprint and a time budget, each with its reason."
     budget = float(minutes or DEFAULT_MINUTES); kind, thin = data_kind(fp), structure_px(fp)
     o, r = {}, {}
     def put(k, v, why): o[k] = v; r[k] = why
-    one = fp['n'] < 200 and (fp['scenes'] <= 2 or fp['near_duplicates'] > 0.5)
+    fp0, (fp, crop) = fp, _margin_crop(fp, given)
+    if crop: put('crop', crop, "flat margins (top, bottom, left, right) in every frame, never in "
+                 "a mask")
+    one = (fp['n'] < 200 and (fp['scenes'] <= 2 or fp['near_duplicates'] > 0.3)
+           if one_scene is None else one_scene)
     rgb = fp['channels'] >= 3 and fp['colour_gain'] > 1.5
     put('channels', 3 if rgb else 1, f"colour separates the objects {fp['colour_gain']:.1f}x "
         f"better than gray" if rgb else "gray: colour adds nothing measurable")
-    g = _mode_size(fp, kind, thin); put('mode', g['mode'], g['why'])
-    put('size', g['size'], g['why'])
+    net = _given_net(given)
+    g = _mode_size(fp, kind, thin, len(net) - 1 if net else None)
+    d, q = g['depth'], 2 ** g['depth']
+    put('mode', g['mode'], g['why']); put('size', g['size'], g['why'])
     inp = g['size']
     if g['mode'] == 'resize' and fp['foreground'] < 0.1:
-        inp = [max(2 ** g['depth'], s // 2 // 2 ** g['depth'] * 2 ** g['depth']) for s in g['size']]
+        inp = [max(q, s // 2 // q * q) for s in g['size']]
         put('patch', inp, f"train on {inp[1]}x{inp[0]} patches of the input, half of them on an "
             f"object: the foreground is {fp['foreground']:.1%} of the pixels")
     if given.get('size') and not given.get('patch'):           # your input size: no planned patch
         o.pop('patch', None); r.pop('patch', None); inp = list(given['size'])
     avail = os.sysconf('SC_AVPHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
-    per = 4 * 12 * sum(8 * 2 ** l * inp[0] * inp[1] / 4 ** l for l in range(g['depth'] + 1))
+    per = 4 * 12 * sum(8 * 2 ** l * inp[0] * inp[1] / 4 ** l for l in range(d + 1))
     bs = int(np.clip(0.2 * avail / per, 2, 8 if inp[0] * inp[1] <= 128 * 256 else 4))
     put('batch_size', bs, f"{bs}: frequent steps on a CPU, well within memory "
         f"({avail / 2 ** 30:.0f} GiB free)")
-    t0, d = time.time(), g['depth']
-    if given.get('filters') or given.get('preset'):          # your network: time it, nothing more
-        st = step_time(given.get('filters') or [16 * 2 ** l for l in range(d + 1)], inp, bs,
-                       o['channels'])
-        seconds = max(30.0, budget * 60 * 0.9 - spent - (time.time() - t0) - 30)
+    t0 = time.time()
+    if net:                                                  # your network: time it, nothing more
+        st = step_time(net, inp, bs, o['channels'])
+        seconds = max(30.0, budget * 60 * 0.95 - spent - (time.time() - t0)
+                      - _reserve(fp, g, inp, bs, st))
     else:
-        t8, t16 = (step_time([w * 2 ** l for l in range(d + 1)], inp, bs, o['channels'])
-                   for w in (8, 16))
-        seconds = max(30.0, budget * 60 * 0.9 - spent - (time.time() - t0) - 30)   # 10% + 30 s
+        slow = kind == 'needle-like' and g['mode'] == 'resize'
+        t8, t16 = (step_time(_levels(w, d, slow), inp, bs, o['channels']) for w in (8, 16))
+        seconds = max(30.0, budget * 60 * 0.95 - spent - (time.time() - t0)
+                      - _reserve(fp, g, inp, bs, t16))
         f0, st = _width(t8, t16, seconds)
-        put('filters', [f0 * 2 ** l for l in range(d + 1)], f"{f0}-{f0 * 2 ** d}, depth {d}: the "
-            f"widest with 1500 steps in {seconds / 60:.1f} min ({st:.2f} s/step measured)")
-    return _plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given)
+        fs = _levels(f0, d, slow)
+        put('filters', fs, f"{f0}-{fs[-1]}, depth {d}: the widest with 1500 steps in "
+            f"{seconds / 60:.1f} min ({st:.2f} s/step measured)" + (
+            "; doubling every two levels: a deep, light network sees a whole needle" if slow
+            else ""))
+    return {**_plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given),
+            'fingerprint': fp0}
 
 # %% ../nbs/04d_plan.ipynb #ad11cdb7
 def _plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given) -> dict:
@@ -261,7 +312,8 @@ def _plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given) ->
     put('lr', 1e-3, "Adam at 1e-3 with cosine decay to 0 over the time budget")
     put('cosine', True, r['lr']); put('reduce_lr', 0, r['lr']); put('early_stopping', 0, r['lr'])
     n_tr = max(1, round(fp['n'] * 0.8))
-    per = max(1, round(fp['h'] * fp['w'] / (inp[0] * inp[1]))) if g['mode'] == 'tile' else 1
+    per = max(1, round((fp['h'] * fp['w'] if g['mode'] == 'tile' else g['size'][0] * g['size'][1])
+                       / (inp[0] * inp[1])))                 # tiles, or patches, per frame
     if g['mode'] == 'tile': put('per_frame', per, f"{per} tiles per frame and pass")
     passes = 100 if one else 400                           # one scene: fewer passes over it
     cap = max(passes * n_tr * per / o['batch_size'], 600) * st
@@ -287,11 +339,12 @@ def plan_folders(images, # folder of images
                  minutes:float|None=None, # time budget, reading the data included
                  crop=None, # margins to remove: (top, bottom, left, right)
                  progress:bool=True, # show a progress bar while reading
+                 started:float|None=None, # when the budget started (`time.time()`; default: now)
                  **given # options set by the user: they win
                 ) -> dict:
     "Fingerprint the folders, then plan within `minutes`, counting the time spent reading them."
-    t0 = time.time(); fp = fingerprint(images, masks, crop, progress=progress)
-    return plan(fp, minutes, spent=time.time() - t0, **given)
+    t0 = started or time.time(); fp = fingerprint(images, masks, crop, progress=progress)
+    return plan(fp, minutes, spent=time.time() - t0, crop=crop, **given)
 
 # %% ../nbs/04d_plan.ipynb #007d9046
 def show_plan(p:dict) -> str:
@@ -300,7 +353,8 @@ def show_plan(p:dict) -> str:
     head = (f"data: {fp['n']} frames, {fp['w']}x{fp['h']} (median; {fp['n_sizes']} size(s)), "
             f"{fp['channels']} channel(s) {fp['dtype']}, masks {fp['masks']}, foreground "
             f"{fp['foreground']:.1%}, {fp['objects_per_frame']:g} objects per frame, "
-            f"{p['kind']}, thinnest structure {p['structure_px']:.1f} px, {fp['scenes']} scene(s)")
+            f"{p['kind']}, thinnest structure {p['structure_px']:.1f} px, "
+            f"{fp['near_duplicates']:.0%} of consecutive frames near-duplicates")
     rows = [f"  {k:<16}{_short(v):<26}{p['reasons'][k]}" for k, v in p['options'].items()]
     return '\n'.join([head, f"plan for a {p['budget_minutes']:g} min budget:"] + rows)
 

@@ -14,7 +14,7 @@ from .data import split_pairs, make_dataset, isbi_dataset, check_pairs, tile_dat
 from .augment import Augment
 from .metrics import (iou_loss, bce_loss, dice_bce_loss, iou_bce_loss, WeightedBCE,
                                   keras_iou, keras_dice, unet_weight_map)
-from .unet import PRESETS, build_unet
+from .unet import PRESETS, build_unet, copy_weights
 from .distributed import (make_strategy, worker_role, worker_dir, shard,
                                       fit_multiworker, start_worker)
 from .runs import (CONFIG_VERSION, machine_info, onednn_note, read_config, write_config,
@@ -125,7 +125,8 @@ DEFAULTS = dict(crop=None, size=(256, 256), channels=1, preset='needle', filters
                 train_slices='0-24', val_slices='25-29', strategy=None, cluster=None,
                 mixed_precision=False,
                 mode='resize', time_limit=None, batch_norm=False, cache=False, cosine=False,
-                patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None, per_frame=1, plan=None)
+                patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None, per_frame=1, plan=None,
+                init=None)
 
 # %% ../nbs/04_train.ipynb #a2c9a754
 def _prior_bias(summary) -> float:
@@ -182,6 +183,10 @@ def _new_config(images, masks, isbi, out, kw):
     cfg['crop'] = None if cfg['crop'] is None else [int(v) for v in cfg['crop']]
     if cfg['cosine']: cfg['reduce_lr'] = 0                     # the schedule owns the learning rate
     if cfg['patch']: cfg['patch'] = _check_patch(cfg, isbi)
+    if cfg['init'] is not None:                  # a saved model's weights to start from
+        if not Path(cfg['init']).exists(): raise FileNotFoundError(f"init: {cfg['init']}: no such "
+            f"model file (for --init synth, `pretrained.synth_init` makes one)")
+        cfg['init'] = str(Path(cfg['init']).resolve()); copy_weights(_build(cfg), cfg['init'])
     if cfg['steps_per_epoch'] is not None and int(cfg['steps_per_epoch']) < 1:
         raise ValueError(f"steps_per_epoch must be at least 1, got {cfg['steps_per_epoch']}")
     return dict(config_version=CONFIG_VERSION, needle_nbdev=needle_nbdev.__version__,
@@ -259,6 +264,9 @@ def _fit_model(out:Path, cfg:dict, resume:bool, train_ds, val_ds, start:int, ver
     try:
         with strategy.scope():
             model = keras.models.load_model(out / 'last.keras') if resume else _build(cfg)
+            if cfg.get('init') and not resume:
+                n = copy_weights(model, cfg['init'])
+                if verbose: print(f"initialised from {cfg['init']} ({n} weights)", flush=True)
             model.jit_compile = bool(cfg.get('xla'))                      # not saved with the model
             if verbose: _announce(model, out, resume, start, cfg['epochs'])
             _fit(model, out, cfg, train_ds, val_ds, start, verbose)
@@ -338,7 +346,7 @@ def _train_worker(images, masks, out:Path, isbi, force:bool, resume:bool, verbos
     restart = start_worker(out, work, cfg, force, resume, chief)
     if cfg['batch_size'] % reps: raise ValueError(f"batch_size {cfg['batch_size']} is not "
                                                   f"divisible by {reps} replicas")
-    bad = [k for k in ('mixed_precision', 'tensorboard', 'xla') if cfg.get(k)]
+    bad = [k for k in ('mixed_precision', 'tensorboard', 'xla', 'init') if cfg.get(k)]
     if bad: raise ValueError(f"--strategy multiworker does not support --{', --'.join(bad)} yet")
     keras.utils.set_random_seed(cfg['seed'])
     train_ds, val_ds, summary = _sources(images, masks, isbi, cfg, (n, i, reps), endless=True)

@@ -12,7 +12,7 @@ from fastcore.meta import delegates
 
 # %% auto #0
 __all__ = ['NEEDLE_FILTERS', 'FAST_FILTERS', 'PRESETS', 'build_unet', 'needle_unet', 'isbi_unet', 'fast_unet', 'unet_flops',
-           'unet_summary', 'draw_unet', 'plot_unet_graph', 'layered_unet']
+           'unet_summary', 'copy_weights', 'draw_unet', 'plot_unet_graph', 'layered_unet']
 
 # %% ../nbs/03_unet.ipynb #e34df904
 def _per_level(v, n:int, what:str) -> list:
@@ -193,6 +193,23 @@ def unet_summary(model:keras.Model, show:bool=True) -> list[dict]:
 # %% ../nbs/03_unet.ipynb #0608ca58
 # registers the custom losses and metrics, so that load_model finds them
 from . import metrics as _metrics  # noqa: F401
+
+# %% ../nbs/03_unet.ipynb #53a6de89
+def copy_weights(model:keras.Model, # the model to initialise
+                 source # a .keras file, or a run directory with model.keras
+                ) -> int: # the number of weight tensors copied
+    "Initialise `model` with the weights of a saved model of the same architecture."
+    from pathlib import Path
+    src = Path(source) / 'model.keras' if Path(source).is_dir() else Path(source)
+    if not src.is_file(): raise FileNotFoundError(f"{src}: no such model file")
+    ws, own = keras.models.load_model(src, compile=False).get_weights(), model.get_weights()
+    bad = [k for k, (a, b) in enumerate(zip(ws, own)) if a.shape != b.shape]
+    if bad or len(ws) != len(own):
+        k = bad[0] if bad else min(len(ws), len(own))
+        raise ValueError(f"{src}: another architecture ({len(ws)} weight tensors, the model has "
+                         f"{len(own)}; tensor {k} is {ws[k].shape if k < len(ws) else None}, "
+                         f"the model's {own[k].shape if k < len(own) else None})")
+    model.set_weights(ws); return len(ws)
 
 # %% ../nbs/03_unet.ipynb #66ff296d
 def _unet_levels(model:keras.Model) -> tuple[int, list]:
