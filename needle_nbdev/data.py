@@ -55,6 +55,18 @@ def _data_options(threads:int|None=None):
         o.threading.private_threadpool_size = int(threads); o.autotune.cpu_budget = int(threads)
     return o
 
+# %% ../nbs/00b_dataset.ipynb #ec55f2b1
+def _file_pairs(pairs:list, load, shapes:tuple):
+    "A dataset of file-name pairs, and the map that decodes a pair with `load` into `shapes`."
+    import tensorflow as tf
+    def _tf_load(ip, mp):
+        x, y = tf.numpy_function(lambda a, b: load(a.decode(), b.decode()), [ip, mp],
+                                 [tf.float32, tf.float32], stateful=False)
+        return tf.ensure_shape(x, shapes[0]), tf.ensure_shape(y, shapes[1])
+    ds = tf.data.Dataset.from_tensor_slices(([str(p[0]) for p in pairs],
+                                             [str(p[1]) for p in pairs]))
+    return ds, _tf_load
+
 # %% ../nbs/00b_dataset.ipynb #b968d0c2
 def make_dataset(pairs:list, # (image, mask) file pairs, e.g. from `pair_files`
                  size:tuple, # (h, w) the network sees
@@ -73,13 +85,9 @@ def make_dataset(pairs:list, # (image, mask) file pairs, e.g. from `pair_files`
     if not len(pairs): raise ValueError("make_dataset: no (image, mask) pairs given")
     h, w = size; ch = 1 if gray else 3
     def _load(ip, mp):
-        x, y = load_pair(ip.decode(), mp.decode(), crop, (h, w), gray)
+        x, y = load_pair(ip, mp, crop, (h, w), gray)
         return x, y[..., None].astype(np.float32)
-    def _tf_load(ip, mp):
-        x, y = tf.numpy_function(_load, [ip, mp], [tf.float32, tf.float32], stateful=False)
-        return tf.ensure_shape(x, (h, w, ch)), tf.ensure_shape(y, (h, w, 1))
-    ds = tf.data.Dataset.from_tensor_slices(([str(p[0]) for p in pairs],
-                                             [str(p[1]) for p in pairs]))
+    ds, _tf_load = _file_pairs(pairs, _load, ((h, w, ch), (h, w, 1)))
     # decode once, then shuffle the decoded pairs
     if cache: ds = ds.map(_tf_load, num_parallel_calls=tf.data.AUTOTUNE).cache()
     if shuffle: ds = ds.shuffle(len(pairs), seed=seed, reshuffle_each_iteration=True)
@@ -173,13 +181,9 @@ def tile_dataset(pairs:list, # (image, mask) file pairs; frames may differ in si
         ds = tf.data.Dataset.from_tensor_slices((xs[keep], ys[keep]))
         return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE).with_options(_data_options())
     def _frame(ip, mp):
-        x, y = mirror_pad(*load_pair(ip.decode(), mp.decode(), crop, None, gray), tile)
+        x, y = mirror_pad(*load_pair(ip, mp, crop, None, gray), tile)
         return x, y[..., None].astype(np.float32)
-    def _tf_load(ip, mp):
-        x, y = tf.numpy_function(_frame, [ip, mp], [tf.float32, tf.float32], stateful=False)
-        return tf.ensure_shape(x, (None, None, ch)), tf.ensure_shape(y, (None, None, 1))
-    ds = tf.data.Dataset.from_tensor_slices(([str(p[0]) for p in pairs],
-                                             [str(p[1]) for p in pairs]))
+    ds, _tf_load = _file_pairs(pairs, _frame, ((None, None, ch), (None, None, 1)))
     ds = ds.map(_tf_load, num_parallel_calls=tf.data.AUTOTUNE)
     if cache: ds = ds.cache()
     ds = ds.shuffle(len(pairs), seed=seed, reshuffle_each_iteration=True)

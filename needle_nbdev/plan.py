@@ -87,7 +87,7 @@ def fingerprint(images, # folder of images
         x, m = load_pair(ip, mp, crop, None, None, (raw, mraw))   # training's checks, decoded once
         frames.append(_frame_facts(raw, mraw, x, m)); thumbs.append(_thumb(x))
         if i in shape_at: objs += _shapes(m); wid.append(_widths(m))
-    return _summarise(frames, objs, wid, thumbs, [p[0].name for p in pairs])
+    return _summarise(frames, objs, wid, thumbs)
 
 # %% ../nbs/04d_plan.ipynb #8794e347
 def _finite(v) -> float|None:
@@ -95,7 +95,7 @@ def _finite(v) -> float|None:
     return round(float(v), 2) if np.isfinite(v) else None
 
 # %% ../nbs/04d_plan.ipynb #0f5b119c
-def _summarise(frames:list, objs:list, wid:list, thumbs:list, names:list) -> dict:
+def _summarise(frames:list, objs:list, wid:list, thumbs:list) -> dict:
     "The fingerprint from per-frame facts."
     f = {k: np.array([d[k] for d in frames]) for k in ('h', 'w', 'fg', 'mean', 'std')}
     sizes = sorted({(int(d['h']), int(d['w'])) for d in frames})

@@ -183,9 +183,7 @@ def _new_config(images, masks, isbi, out, kw):
     cfg['crop'] = None if cfg['crop'] is None else [int(v) for v in cfg['crop']]
     if cfg['cosine']: cfg['reduce_lr'] = 0                     # the schedule owns the learning rate
     if cfg['patch']: cfg['patch'] = _check_patch(cfg, isbi)
-    if cfg['init'] is not None:                  # a saved model's weights to start from
-        if not Path(cfg['init']).exists(): raise FileNotFoundError(f"init: {cfg['init']}: no such "
-            f"model file (for --init synth, `pretrained.synth_init` makes one)")
+    if cfg['init'] is not None:          # a saved model of this architecture: checked, not yet used
         cfg['init'] = str(Path(cfg['init']).resolve()); copy_weights(_build(cfg), cfg['init'])
     if cfg['steps_per_epoch'] is not None and int(cfg['steps_per_epoch']) < 1:
         raise ValueError(f"steps_per_epoch must be at least 1, got {cfg['steps_per_epoch']}")
