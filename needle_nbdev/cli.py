@@ -114,6 +114,7 @@ def needle_train(images:str=None, # folder of training images
                  batch_size:int=None, # batch size (global, across replicas)
                  lr:float=None, # Adam learning rate
                  val_frac:float=0.2, # validation share (folders)
+                 split:str=None, # validation frames: random, or block (sequences); default: planned
                  seed:int=0, # seed for the split, shuffling, augmentation and initialisation
                  early_stopping:int=None, # EarlyStopping patience (0 = off)
                  reduce_lr:int=None, # ReduceLROnPlateau patience (0 = off)
@@ -142,8 +143,8 @@ def needle_train(images:str=None, # folder of training images
     kw = dict(crop=cr, size=_hw(size, 'size'), channels=3 if rgb else None, batch_norm=batch_norm,
               preset=preset, filters=_ints(filters), loss=loss, augment=augment, mode=mode,
               epochs=epochs, batch_size=batch_size, lr=lr, val_frac=val_frac, seed=seed,
-              early_stopping=early_stopping, reduce_lr=reduce_lr, tensorboard=tensorboard,
-              train_slices=train_slices, val_slices=val_slices,
+              split=split, early_stopping=early_stopping, reduce_lr=reduce_lr,
+              tensorboard=tensorboard, train_slices=train_slices, val_slices=val_slices,
               strategy=strategy, cluster=cluster, mixed_precision=mixed_precision,
               time_limit=None if minutes is None
               else minutes * 60, cosine=cosine, cache=cache, patch=_hw(patch, 'patch'),

@@ -23,17 +23,21 @@ _all_ = ['CROP', 'load_pair', 'atomic_write', 'read_image', 'read_mask', 'read_s
 # %% ../nbs/00b_dataset.ipynb #5f588a38
 def split_pairs(pairs:list, # (image, mask) pairs
                 val_frac:float=0.2, # share held out for validation
-                seed:int=0 # the same seed gives the same split
+                seed:int=0, # the same seed gives the same split
+                split:str='random' # 'random' frames, or one 'block' of consecutive frames
                ) -> tuple[list, list]: # (train, val), each in name order
     "Split pairs into reproducible (train, val) lists."
     if not 0 <= val_frac < 1: raise ValueError(f"val_frac must be in [0, 1), got {val_frac}")
+    if split not in ('random', 'block'): raise ValueError(f"unknown split {split!r}: choose "
+                                                         f"random or block")
     pairs = sorted(pairs, key=lambda p: natural_key(str(p[0])))
-    n = len(pairs)
+    n = len(pairs); rs = np.random.default_rng(seed)
     n_val = min(max(1, round(n * val_frac)), n - 1) if val_frac > 0 and n >= 2 else 0
-    perm = np.random.default_rng(seed).permutation(n)
-    val = set(perm[:n_val].tolist())
+    s = int(rs.integers(0, n - n_val + 1)) if split == 'block' else 0
+    val = set(range(s, s + n_val) if split == 'block' else rs.permutation(n)[:n_val].tolist())
     return [p for i, p in enumerate(pairs) if i not in val], [p for i, p in enumerate(pairs)
                                                               if i in val]
+
 
 # %% ../nbs/00b_dataset.ipynb #15ff3058
 def check_pairs(pairs:list, # (image, mask) file pairs

@@ -129,7 +129,9 @@ DEFAULT_MINUTES = 10.0   # a bare `needle_train --images --masks --out` trains f
 # the options a plan sets; any of them given by the user wins
 PLANNED = ('crop', 'channels', 'mode', 'size', 'patch', 'batch_size', 'filters', 'preset',
            'patch_fg', 'augment', 'loss', 'batch_norm', 'lr', 'cosine', 'reduce_lr',
-           'early_stopping', 'per_frame', 'time_limit', 'steps_per_epoch', 'epochs', 'cache')
+           'early_stopping', 'per_frame', 'time_limit', 'steps_per_epoch', 'epochs', 'cache',
+           'split')
+_SEQ = 0.3    # near-duplicate share of consecutive frames above which the frames are a sequence
 
 # %% ../nbs/04d_plan.ipynb #9c593597
 def data_kind(fp:dict) -> str:
@@ -257,7 +259,7 @@ def plan(fp:dict, # a `fingerprint`
     fp0, (fp, crop) = fp, _margin_crop(fp, given)
     if crop: put('crop', crop, "flat margins (top, bottom, left, right) in every frame, never in "
                  "a mask")
-    one = (fp['n'] < 200 and (fp['scenes'] <= 2 or fp['near_duplicates'] > 0.3)
+    one = (fp['n'] < 200 and (fp['scenes'] <= 2 or fp['near_duplicates'] > _SEQ)
            if one_scene is None else one_scene)
     rgb = fp['channels'] >= 3 and fp['colour_gain'] > 1.5
     put('channels', 3 if rgb else 1, f"colour separates the objects {fp['colour_gain']:.1f}x "
@@ -326,6 +328,8 @@ def _plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given) ->
     dec = fp['n'] * fp['h'] * fp['w'] * 8
     put('cache', dec < 2 ** 30, "decoded frames kept in memory" if dec < 2 ** 30
         else "frames decoded each pass (too large to cache)")
+    if fp['near_duplicates'] > _SEQ: put('split', 'block', f"{fp['near_duplicates']:.0%} of "
+        "consecutive frames are near-duplicates: validate on a block of consecutive frames")
     for k, v in given.items():
         if v is None: continue
         if k == 'preset': o.pop('filters', None); r.pop('filters', None)

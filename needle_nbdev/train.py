@@ -83,7 +83,7 @@ def _sources(images, masks, isbi, cfg, role=(1, 0, 1), endless:bool=False):
     if images is None: raise ValueError("give an image folder (and a mask folder) or --isbi DIR")
     # every pair decoded once, before anything is written
     pairs = check_pairs(pair_files(images, masks), cfg['crop'], cfg['channels'] == 1)
-    tr, va = split_pairs(pairs, cfg['val_frac'], seed)
+    tr, va = split_pairs(pairs, cfg['val_frac'], seed, cfg['split'])
     if not va: raise ValueError(f"{images}: {len(pairs)} pair(s) leave nothing for validation; add "
                                 f"data or set val_frac")
     kw = dict(crop=cfg['crop'], gray=cfg['channels'] == 1, cache=cfg.get('cache', False))
@@ -126,7 +126,7 @@ DEFAULTS = dict(crop=None, size=(256, 256), channels=1, preset='needle', filters
                 mixed_precision=False,
                 mode='resize', time_limit=None, batch_norm=False, cache=False, cosine=False,
                 patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None, per_frame=1, plan=None,
-                init=None)
+                init=None, split='random')
 
 # %% ../nbs/04_train.ipynb #a2c9a754
 def _prior_bias(summary) -> float:
