@@ -8,7 +8,7 @@ pretrained model (`--init synth`), the plan without the guard, and today's defau
 
 The pretraining (once per architecture, cached in runs/plan_exp/cache) is timed apart, not inside the runs.
 """
-import argparse, json, sys
+import argparse, json, shlex, sys, time
 from plan_experiment import WORK, _write, scene, run_one
 from _common import save
 from pathlib import Path
@@ -62,6 +62,7 @@ def main():
              "|---|---|---|---|---|---|---|\n" + '\n'.join(rows))
     save('one_scene', dict(minutes=a.minutes, runs=res, train_insertion=11, test_insertion=ts,
                            contrast=dict(train=round(contrast(11), 2), test=round(contrast(ts), 2))), table,
-         dict(old, command=f"`{old['command'].strip('`')}`; then `python {' '.join(sys.argv)}`") if a.only and old else None)
+         dict(old, command=f"{old['command']}; then python {shlex.join(sys.argv)} ("
+                                 + time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()) + ")") if a.only and old else None)
 
 if __name__ == '__main__': main()
