@@ -83,7 +83,7 @@ def _sources(images, masks, isbi, cfg, role=(1, 0, 1), endless:bool=False):
     if images is None: raise ValueError("give an image folder (and a mask folder) or --isbi DIR")
     # every pair decoded once, before anything is written
     pairs = check_pairs(pair_files(images, masks), cfg['crop'], cfg['channels'] == 1)
-    tr, va = split_pairs(pairs, cfg['val_frac'], seed, cfg['split'])
+    tr, va = split_pairs(pairs, cfg['val_frac'], seed, cfg.get('split', 'random'))
     if not va: raise ValueError(f"{images}: {len(pairs)} pair(s) leave nothing for validation; add "
                                 f"data or set val_frac")
     kw = dict(crop=cfg['crop'], gray=cfg['channels'] == 1, cache=cfg.get('cache', False))
