@@ -8,12 +8,13 @@ pretrained model (`--init synth`), the plan without the guard, and today's defau
 
 The pretraining (once per architecture, cached in runs/plan_exp/cache) is timed apart, not inside the runs.
 """
-import argparse, json, shlex, sys, time
+import argparse, functools, json, shlex, sys, time
 from plan_experiment import WORK, _write, scene, run_one
 from _common import save
 from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / 'results' / 'one_scene.json'
 
+@functools.cache
 def contrast(seed:int, n:int=30) -> float:
     "Median contrast-to-noise of an insertion's needle in gray, against a 7 px ring around it."
     import numpy as np, cv2

@@ -38,7 +38,6 @@ def split_pairs(pairs:list, # (image, mask) pairs
     return [p for i, p in enumerate(pairs) if i not in val], [p for i, p in enumerate(pairs)
                                                               if i in val]
 
-
 # %% ../nbs/00b_dataset.ipynb #15ff3058
 def check_pairs(pairs:list, # (image, mask) file pairs
                 crop=None, # the run's crop margins

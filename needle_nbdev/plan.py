@@ -281,16 +281,14 @@ def plan(fp:dict, # a `fingerprint`
     put('batch_size', bs, f"{bs}: frequent steps on a CPU, well within memory "
         f"({avail / 2 ** 30:.0f} GiB free)")
     t0 = time.time()
+    def left(st): return max(30.0, budget * 60 * 0.95 - spent - (time.time() - t0)
+                             - _reserve(fp, g, inp, bs, st))       # training seconds left
     if net:                                                  # your network: time it, nothing more
-        st = step_time(net, inp, bs, o['channels'])
-        seconds = max(30.0, budget * 60 * 0.95 - spent - (time.time() - t0)
-                      - _reserve(fp, g, inp, bs, st))
+        st = step_time(net, inp, bs, o['channels']); seconds = left(st)
     else:
         slow = kind == 'needle-like' and g['mode'] == 'resize'
         t8, t16 = (step_time(_levels(w, d, slow), inp, bs, o['channels']) for w in (8, 16))
-        seconds = max(30.0, budget * 60 * 0.95 - spent - (time.time() - t0)
-                      - _reserve(fp, g, inp, bs, t16))
-        f0, st = _width(t8, t16, seconds)
+        seconds = left(t16); f0, st = _width(t8, t16, seconds)
         fs = _levels(f0, d, slow)
         put('filters', fs, f"{f0}-{fs[-1]}, depth {d}: the widest with 1500 steps in "
             f"{seconds / 60:.1f} min ({st:.2f} s/step measured)" + (
