@@ -104,14 +104,15 @@ def _lighting(rng, shape:tuple, strength:float=1.0) -> np.ndarray:
     r2 = ((xx - cx)**2 + (yy - cy)**2) * (2 / m)**2
     return g * (1 - strength * rng.uniform(0, 0.5) * np.minimum(r2, 2) / 2)
 
-# %% ../nbs/00d_families.ipynb #81efe0c6
-def _round_field(rng, shape:tuple, radius=(0.35, 0.6)) -> np.ndarray:
-    "A soft circular field of view, 1 inside and 0 outside, as a microscope or endoscope sees."
+# %% ../nbs/00d_families.ipynb #174aa27a
+def _round_field(rng, shape:tuple, radius=(0.35, 0.6), p_oval:float=0.0) -> np.ndarray:
+    "A soft round (or, resized, oval) field of view, 1 inside and 0 outside, as a microscope sees."
     (h, w), (xx, yy) = shape, _grid(shape)
     cx, cy = w / 2 + rng.normal(0, 0.06) * w, h / 2 + rng.normal(0, 0.06) * h
-    R = rng.uniform(*radius) * np.hypot(h, w)
+    R, k = (rng.uniform(*radius) * np.hypot(h, w),
+            np.sqrt(rng.uniform(0.6, 1.7)) if rng.random() < p_oval else 1.0)
     soft = rng.uniform(0.03, 0.3) * R
-    d = np.clip((R - np.sqrt((xx - cx)**2 + (yy - cy)**2)) / soft, 0, 1)
+    d = np.clip((R - np.sqrt(((xx - cx) / k)**2 + ((yy - cy) * k)**2)) / soft, 0, 1)
     return d * d * (3 - 2 * d)                                         # smoothstep
 
 # %% ../nbs/00d_families.ipynb #057fb493
@@ -144,13 +145,13 @@ def _lines(rng, layer, s:float, n_edges:int, n_tubes:int, n_threads:int):
         cv2.polylines(layer, [_ipts(pts)], False, rng.choice([-1, 1]) * rng.uniform(0.1, 0.4),
                       max(1, int(rng.uniform(0.5, 2.5) * s)), cv2.LINE_8, 4)
 
-# %% ../nbs/00d_families.ipynb #0dc60610
-def _circles(rng, layer, s:float, n_rings:int, n_bubbles:int, r_ring=(4, 30)):
+# %% ../nbs/00d_families.ipynb #4fa4df87
+def _circles(rng, layer, s:float, n_rings:int, n_bubbles:int, r_ring=(4, 30), amp=(0.15, 0.5)):
     "Draw rings (dark or bright outlines) and bubbles (a bright rim in a dark one) into `layer`."
     for _ in range(n_rings):
         c, r = _pt(rng, layer.shape, 0, 1), rng.uniform(*r_ring) * s
         cv2.circle(layer, _ipts(c), int(r * 16), rng.choice([-1, 1], p=[0.7, 0.3])
-                   * rng.uniform(0.15, 0.5), max(1, int(rng.uniform(1, 4) * s)), cv2.LINE_8, 4)
+                   * rng.uniform(*amp), max(1, int(rng.uniform(1, 4) * s)), cv2.LINE_8, 4)
     for _ in range(n_bubbles):
         c, r = _pt(rng, layer.shape, 0, 1), rng.uniform(1, 8) * s
         cv2.circle(layer, _ipts(c), int(r * 16), -rng.uniform(0.05, 0.3), -1, cv2.LINE_8, 4)
@@ -207,6 +208,23 @@ def _shaft(g:dict, shape:tuple, taper:float, bevel:float=0.0) -> tuple:
     mask[sl] = (np.abs(c) <= np.maximum(rad, 0.71)) & on
     return cov, mask, sl, a
 
+# %% ../nbs/00d_families.ipynb #cf13c88e
+def _a_in(g:dict, shape:tuple) -> float:
+    "Axis position where the centre line comes into the frame (0 if it never does)."
+    (h, w), pts = shape, g['pts']
+    i = np.flatnonzero((pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h))
+    return float(i[0] / max(len(pts) - 1, 1) * g['L']) if len(i) else 0.0
+
+# %% ../nbs/00d_families.ipynb #5bc8b0a0
+def _on_axis(mask, pts) -> np.ndarray:
+    "Keep the pieces of `mask` that the centre line runs through (drop slivers cut off by others)."
+    (h, w), q = mask.shape, np.round(pts).astype(int)
+    q = q[(q[:, 0] >= 0) & (q[:, 0] < w) & (q[:, 1] >= 0) & (q[:, 1] < h)]
+    n, lab = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    if n <= 2: return mask
+    keep = np.zeros(n, bool); keep[lab[q[:, 1], q[:, 0]]] = True; keep[0] = False
+    return keep[lab]
+
 # %% ../nbs/00d_families.ipynb #831ecf2f
 def _pose(pts, vis, family:str) -> dict:
     "Tip and entry: the last and first centre-line points on the visible mask; angle entry -> tip."
@@ -231,11 +249,19 @@ def _shade(rng, img, g:dict, cov, sl, a, p_dark:float, s:float):
         off = rng.uniform(1, 6) * s * rng.choice([-1, 1], 2)
         sh = cv2.warpAffine(cov, np.float32([[1, 0, off[0]], [0, 1, off[1]]]), (w, h))
         img *= 1 - rng.uniform(0.1, 0.4) * cv2.GaussianBlur(sh, (0, 0), 1 + 2 * s)
-    img += rng.uniform(0.55, 1.0) * cov * (v - img)
+    a_in, alpha = _a_in(g, img.shape), np.full(a.shape, rng.uniform(0.55, 1.0), np.float32)
+    if rng.random() < 0.4:                                 # the part in a liquid or gel: fainter
+        alpha *= np.where(a > g['L'] - rng.uniform(0.1, 0.7) * (g['L'] - a_in),
+                          rng.uniform(0.4, 0.8), 1)
+    img[sl] += alpha * cov[sl] * (v - img[sl])
     if rng.random() < 0.6:                                             # glints along the shaft
-        a0 = rng.uniform(0, g['L']); a1 = a0 + rng.uniform(0.05, 0.6) * g['L']
+        a0 = rng.uniform(a_in, g['L']); a1 = a0 + rng.uniform(0.05, 0.6) * (g['L'] - a_in)
         win = np.clip(np.minimum(a - a0, a1 - a) / (4 * s), 0, 1)
         img[sl] += rng.uniform(0.1, 0.5) * win * cov[sl] * (0.5 + 0.5 * (rng.random() < 0.5))
+    if rng.random() < 0.2:                                 # a bright blob just beyond the tip
+        r = rng.uniform(1, 3) * s
+        cv2.circle(img, _ipts(g['tip'] + g['u'] * (r + g['r0'] + 1)), int(16 * r),
+                   min(1.0, under + rng.uniform(0.1, 0.4)), -1, cv2.LINE_8, 4)
 
 # %% ../nbs/00d_families.ipynb #19d05f4e
 def _occlude(rng, img, vis, g:dict, s:float):
@@ -323,6 +349,7 @@ def _microscope_bed(rng, shape:tuple, s:float) -> np.ndarray:
     layer = np.zeros(shape, np.float32)
     _lines(rng, layer, s, int(rng.integers(0, 3)), 0, int(rng.integers(0, 2)))
     _circles(rng, layer, s, int(rng.integers(0, 5)), int(rng.integers(0, 30)), r_ring=(5, 15))
+    _circles(rng, layer, s, int(rng.integers(0, 30)), 0, r_ring=(3, 10), amp=(0.03, 0.12))
     return img + cv2.GaussianBlur(layer, (0, 0), 0.4 + 0.4 * s)
 
 # %% ../nbs/00d_families.ipynb #a011e275
@@ -335,7 +362,7 @@ def _optical(rng, shape:tuple, family:str, needle:bool=True) -> tuple:
     "Render a camera or microscope frame: (gray uint8, visible mask, needle dict or None)."
     P, s = _OPTICS[family], min(shape) / 256
     img, field = P['bed'](rng, shape, s), np.ones(shape, bool)
-    rnd = _round_field(rng, shape, P['radius']) if rng.random() < P['p_round'] else None
+    rnd = _round_field(rng, shape, P['radius'], 0.5) if rng.random() < P['p_round'] else None
     if rnd is not None: field &= rnd > 0.5
     bars = _bars(rng, shape) if rng.random() < P['p_bars'] else None
     if bars is not None: field &= ~bars
@@ -374,35 +401,42 @@ def _probe(rng, shape:tuple) -> dict:
     return dict(col=col.astype(np.float32), row=row.astype(np.float32), X=X.astype(np.float32),
                 Y=Y.astype(np.float32), field=field)
 
-# %% ../nbs/00d_families.ipynb #b1cd7a56
-def _tissue_echo(rng, shape:tuple, s:float) -> np.ndarray:
-    "Echogenicity in scan space: layers with wavy bright boundaries, fibres, vessels and specks."
+# %% ../nbs/00d_families.ipynb #63d06f38
+def _tissue_echo(rng, shape:tuple, s:float) -> tuple:
+    "Scan-space echo: layers, bright wavy boundaries, fibres, vessels, specks; hard reflectors."
     (h, w), (xx, yy) = shape, _grid(shape)
-    echo = np.full(shape, rng.uniform(0.2, 0.7), np.float32)
+    echo, lines = np.full(shape, rng.uniform(0.2, 0.7), np.float32), np.zeros(shape, np.float32)
     for d in np.sort(rng.uniform(0.03, 0.95, int(rng.integers(1, 6)))) * h:
-        b = (d
-             + rng.uniform(0, 6) * s * np.sin(xx[0] / (rng.uniform(10, 80) * s) + rng.uniform(0, 6))
+        b = (d + rng.uniform(0, 6) * s * np.sin(xx[0] / (rng.uniform(10, 80) * s) + rng.uniform(0,
+                                                                                                6))
              + rng.uniform(-0.15, 0.15) * (xx[0] - w / 2))
         echo = np.where(yy > b, rng.uniform(0.1, 1.0), echo)
-        echo += rng.uniform(0, 1.2) * np.exp(-((yy - b) / (rng.uniform(0.6, 2.5) * s))**2)
+        cv2.polylines(lines, [_ipts(np.stack([xx[0], b], 1))], False, rng.uniform(0, 1.5),
+                      max(1, int(rng.uniform(0.6, 2.5) * s)), cv2.LINE_8, 4)
     echo *= 0.5 + _noise(rng, shape, (rng.uniform(2, 8) * s, rng.uniform(15, 60) * s), 2)
-    layer = np.zeros(shape, np.float32)
-    for _ in range(int(rng.integers(0, 3))):                           # vessels: dark, bright walls
+    for _ in range(int(rng.choice(3, p=[0.5, 0.35, 0.15]))):        # vessels: dark, bright walls
         c, ax = _pt(rng, shape, 0.1, 0.9), rng.uniform(5, 30, 2) * s * [1.5, 1]
-        cv2.ellipse(layer, _ipts(c), tuple(_ipts(ax)), 0, 0, 360, rng.uniform(0.5, 1.5),
+        cv2.ellipse(lines, _ipts(c), tuple(_ipts(ax)), 0, 0, 360, rng.uniform(0.3, 1.2),
                     max(1, int(2 * s)), cv2.LINE_8, 4)
-        cv2.ellipse(echo, _ipts(c), tuple(_ipts(ax)), 0, 0, 360, rng.uniform(0, 0.08), -1,
+        cv2.ellipse(echo, _ipts(c), tuple(_ipts(ax)), 0, 0, 360, rng.uniform(0.01, 0.15), -1,
                     cv2.LINE_8, 4)
     for _ in range(int(rng.integers(0, 5))):                            # specks
-        cv2.circle(layer, _ipts(_pt(rng, shape, 0, 1)), int(rng.uniform(0.7, 3) * s * 16),
+        cv2.circle(lines, _ipts(_pt(rng, shape, 0, 1)), int(rng.uniform(0.7, 3) * s * 16),
                    rng.uniform(1, 4), -1, cv2.LINE_8, 4)
-    return echo + cv2.GaussianBlur(layer, (0, 0), 0.7 * s)
+    hard = np.zeros(shape, np.float32)
+    if rng.random() < 0.25:                             # bone or a calcification: bright, shadowing
+        c, r = _pt(rng, shape, 0.1, 0.9), rng.uniform(15, 80) * s
+        cv2.ellipse(hard, _ipts(c), tuple(_ipts((r, r * rng.uniform(0.2, 1)))),
+            rng.uniform(-20, 20), 200, 340, 1.0, max(1, int(rng.uniform(1, 4) * s)), cv2.LINE_8, 4)
+    return echo + cv2.GaussianBlur(lines, (0, 0), 0.7 * s), hard
 
 # %% ../nbs/00d_families.ipynb #54946e6e
 def _speckle(rng, shape:tuple, s:float) -> np.ndarray:
     "Fully developed speckle, mean 1: complex noise blurred by the beam's point spread, magnitude."
-    z = cv2.GaussianBlur(rng.standard_normal((*shape, 2), dtype=np.float32), (0, 0),
-                         sigmaX=rng.uniform(0.8, 2.5) * s, sigmaY=rng.uniform(0.5, 1.2) * s)
+    (h, w), f = shape, 2 if s >= 0.75 else 1                # drawn at half size, then enlarged
+    z = cv2.GaussianBlur(rng.standard_normal((h // f + 1, w // f + 1, 2), dtype=np.float32), (0, 0),
+                         sigmaX=rng.uniform(0.6, 2.0) * s, sigmaY=rng.uniform(0.35, 0.9) * s)
+    z = cv2.resize(z, (w, h), interpolation=cv2.INTER_LINEAR)     # still complex Gaussian
     m = np.sqrt(z[..., 0]**2 + z[..., 1]**2)
     return m / m.mean()
 
@@ -415,32 +449,36 @@ def _echo_profile(rng, g:dict, shape:tuple, a) -> np.ndarray:
         i = int(rng.integers(1, K - 2)); f[i:i + int(rng.integers(1, 4))] = rng.uniform(0.0, 0.2)
     if rng.random() < 0.15: f[-2:] = rng.uniform(0.0, 0.2)  # the tip fades out
     elif rng.random() < 0.3: f[-1] = rng.uniform(1.5, 2.5)  # the bevel echoes brighter
-    inside = np.flatnonzero((pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h))
-    a0 = inside[0] / max(len(pts) - 1, 1) * g['L'] if len(inside) else 0.0
-    return np.interp(a, np.linspace(a0, g['L'], K), f).astype(np.float32)
+    return np.interp(a, np.linspace(_a_in(g, shape), g['L'], K), f).astype(np.float32)
 
 # %% ../nbs/00d_families.ipynb #1daf5d58
 def _needle_echo(rng, nscan, s:float) -> tuple:
     "From the needle's echo in scan space: its band with reverberation tails below, and its shadow."
     h = nscan.shape[0]; tail = nscan.copy()
-    step, dec = max(1, int(rng.uniform(2, 6) * s)), rng.uniform(0.3, 0.75)
-    for k in range(1, int(rng.integers(0, 8)) + 1):
+    step, dec = max(1, int(rng.uniform(2, 6) * s)), rng.uniform(0.3, 0.8)
+    for k in range(1, int(rng.choice([0, 2, 4, 8], p=[0.3, 0.25, 0.25, 0.2])) + 1):
         if k * step >= h: break
         tail[k * step:] += dec**k * nscan[:-k * step]
-    shadow = np.maximum.accumulate(np.minimum(nscan, 1), axis=0)
-    return tail, cv2.GaussianBlur(shadow, (0, 0), 1 + s) * rng.uniform(0.3, 0.95)
+    return tail, _shadow(rng, nscan, s)
+
+# %% ../nbs/00d_families.ipynb #415404a6
+def _shadow(rng, src, s:float) -> np.ndarray:
+    "An acoustic shadow: everything below `src` along the beams, dimmed, softly edged."
+    sh = np.maximum.accumulate(np.minimum(src * 2, 1), axis=0)
+    return cv2.GaussianBlur(sh, (0, 0), rng.uniform(1, 3) * s) * rng.uniform(0.15, 0.8)
 
 # %% ../nbs/00d_families.ipynb #50f11109
 def _scan_finish(rng, scan, s:float) -> np.ndarray:
-    "Depth attenuation, time-gain compensation, the probe's membrane line, log compression."
+    "Depth attenuation, time-gain compensation, near-field clutter, the membrane, log compression."
     h = scan.shape[0]; z = np.linspace(0, 1, h, dtype=np.float32)[:, None]
     gain = np.interp(z, np.linspace(0, 1, 5), rng.uniform(0.6, 1.6, 5)).astype(np.float32)
-    scan = scan * np.exp(-rng.uniform(0, 2.5) * z) * gain
+    scan = scan * (np.exp(-rng.uniform(0, 2.5) * z) * gain
+                   + rng.uniform(0, 1.5) * np.exp(-z / rng.uniform(0.02, 0.1)))    # near field
     m, gap = max(1, int(rng.uniform(1, 4) * s)), int(rng.uniform(3, 10) * s) + 1
     amp = rng.uniform(0.5, 3.0) * scan.mean()
     for k in range(int(rng.integers(1, 4))):                   # the membrane and its reverberations
         scan[k * (m + gap):k * (m + gap) + m] += amp * 0.4**k
-    k = rng.uniform(5, 60); scan = scan / (scan.mean() * rng.uniform(1.5, 4))
+    k = rng.uniform(5, 60); scan = scan / (scan.mean() * rng.uniform(1.5, 5))
     return np.log1p(k * scan) / np.log1p(k)
 
 # %% ../nbs/00d_families.ipynb #6f9f725c
@@ -448,11 +486,14 @@ def _ultrasound(rng, shape:tuple, needle:bool=True) -> tuple:
     "Render a B-mode frame: (gray uint8, visible mask, needle dict or None)."
     s, (h, w) = min(shape) / 256, shape
     pr = _probe(rng, shape)
-    echo, sp = _tissue_echo(rng, shape, s), _speckle(rng, shape, s)
+    (echo, hard), sp = _tissue_echo(rng, shape, s), _speckle(rng, shape, s)
     side = rng.choice([-1, 1])
     ang = lambda r: 90 - side * (90 - r.uniform(8, 75))             # 8..75° below the horizontal
     g = _needle_path(rng, shape, pr['field'], s, (0.6, 2.5), ang, bend=0.01) if needle else None
     mask = np.zeros(shape, bool); scan = echo * sp
+    if hard.any():
+        scan = (scan * (1 - np.clip(_shadow(rng, hard, s) * 1.3, 0, 1))
+                + rng.uniform(1, 3) * cv2.GaussianBlur(hard, (0, 0), s))
     if g is not None:
         cov, mask, sl, a = _shaft(g, shape, rng.uniform(1, 4) * g['r0'])
         prof = _echo_profile(rng, g, shape, a)
@@ -462,7 +503,6 @@ def _ultrasound(rng, shape:tuple, needle:bool=True) -> tuple:
         q = np.clip(np.round(g['pts']).astype(int), 0, [w - 1, h - 1])
         local = float(echo[np.clip(pr['row'][q[:, 1], q[:, 0]], 0, h - 1).astype(int),
                            np.clip(pr['col'][q[:, 1], q[:, 0]], 0, w - 1).astype(int)].mean())
-        a = np.deg2rad(g['angle'] if 'angle' in g else 45)
         amp = max(local, 0.2) * max(1.3, rng.uniform(1.5, 5) * (0.4
             + 0.6 * np.cos(np.arctan2(abs(g['u'][1]), abs(g['u'][0])))**2))
         scan = scan * (1 - np.clip(shadow, 0, 1)) + amp * tail * (0.6 + 0.4 * sp)
@@ -516,8 +556,8 @@ def random_needle_scene(seed=0, # int or sequence of ints: the same seed gives t
     needle = rng.random() >= p_empty
     for _ in range(10):
         img, mask, g = _RENDER[family](rng, tuple(shape), needle)
-        pose = _pose(g['pts'], mask, family) if g is not None else _pose(np.zeros((0, 2)), mask,
-                                                                         family)
+        if g is not None: mask = _on_axis(mask, g['pts'])
+        pose = _pose(np.zeros((0, 2)) if g is None else g['pts'], mask, family)
         if not needle or pose['length'] >= 0.08 * min(shape): break
     return img, mask.astype(np.uint8), pose
 
