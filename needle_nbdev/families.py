@@ -192,7 +192,7 @@ def _centre_line(g:dict) -> np.ndarray:
 
 # %% ../nbs/00d_families.ipynb #7543d194
 def _shaft(g:dict, shape:tuple, taper:float, bevel:float=0.0) -> tuple:
-    "Coverage (0..1) and mask of the needle in a frame, and (window, axis position `a`) near it."
+    "Coverage (0..1) and mask of the needle; near it (window `sl`): axis position, signed distance."
     (h, w), (xx, yy), pad = shape, _grid(shape), g['r0'] + 2
     lo = np.clip(np.floor(g['pts'].min(0) - pad), 0, [w, h]).astype(int)
     hi = np.clip(np.ceil(g['pts'].max(0) + pad), 0, [w, h]).astype(int)
@@ -206,7 +206,7 @@ def _shaft(g:dict, shape:tuple, taper:float, bevel:float=0.0) -> tuple:
     cov, mask = np.zeros(shape, np.float32), np.zeros(shape, bool)
     cov[sl] = np.clip(rad - np.abs(c) + 0.5, 0, 1) * on
     mask[sl] = (np.abs(c) <= np.maximum(rad, 0.71)) & on
-    return cov, mask, sl, a
+    return cov, mask, sl, a, c
 
 # %% ../nbs/00d_families.ipynb #cf13c88e
 def _a_in(g:dict, shape:tuple) -> float:
@@ -308,9 +308,15 @@ def _finish(rng, img, s:float) -> np.ndarray:
         img = cv2.resize(cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), (w, h))
     img = img + rng.standard_normal(img.shape, dtype=np.float32) * (
         rng.uniform(0.002, 0.03) + rng.uniform(0, 0.04) * np.sqrt(np.clip(img, 0, 1)))
-    out = (np.clip(img, 0, 1) ** rng.uniform(0.7, 1.4) * 255 + 0.5).astype(np.uint8)
-    if rng.random() < 0.3:
-        ok, buf = cv2.imencode('.jpg', out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(10, 90))])
+    return _quantise(rng, img, (0.7, 1.4), 0.3, (10, 90))
+
+# %% ../nbs/00d_families.ipynb #0ca9fa04
+def _quantise(rng, img, gamma=(0.7, 1.4), p_jpeg:float=0.3, quality=(10, 90)) -> np.ndarray:
+    "A random gamma (by lookup table), 8 bits, sometimes JPEG: float in [0, 1] in, gray uint8 out."
+    lut = ((np.arange(256) / 255) ** rng.uniform(*gamma) * 255 + 0.5).astype(np.uint8)
+    out = cv2.LUT((np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8), lut)
+    if rng.random() < p_jpeg:
+        ok, buf = cv2.imencode('.jpg', out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(*quality))])
         out = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
     return out
 
@@ -370,7 +376,7 @@ def _optical(rng, shape:tuple, family:str, needle:bool=True) -> tuple:
     mask = np.zeros(shape, bool)
     if g is not None:
         taper = rng.uniform(1, 6) * g['r0']
-        cov, mask, sl, a = _shaft(g, shape, taper, taper * rng.uniform(1, 3))
+        cov, mask, sl, a, c = _shaft(g, shape, taper, taper * rng.uniform(1, 3))
         _shade(rng, img, g, cov, sl, a, P['p_dark'], s)
         if rng.random() < P['p_occ']: _occlude(rng, img, mask, g, s)
     img *= _lighting(rng, shape, P['light'])
@@ -435,7 +441,7 @@ def _speckle(rng, shape:tuple, s:float) -> np.ndarray:
     "Fully developed speckle, mean 1: complex noise blurred by the beam's point spread, magnitude."
     (h, w), f = shape, 2 if s >= 0.75 else 1                # drawn at half size, then enlarged
     z = cv2.GaussianBlur(rng.standard_normal((h // f + 1, w // f + 1, 2), dtype=np.float32), (0, 0),
-                         sigmaX=rng.uniform(0.6, 2.0) * s, sigmaY=rng.uniform(0.35, 0.9) * s)
+                         sigmaX=rng.uniform(0.4, 1.3) * s, sigmaY=rng.uniform(0.25, 0.6) * s)
     z = cv2.resize(z, (w, h), interpolation=cv2.INTER_LINEAR)     # still complex Gaussian
     m = np.sqrt(z[..., 0]**2 + z[..., 1]**2)
     return m / m.mean()
@@ -481,31 +487,36 @@ def _scan_finish(rng, scan, s:float) -> np.ndarray:
     k = rng.uniform(5, 60); scan = scan / (scan.mean() * rng.uniform(1.5, 5))
     return np.log1p(k * scan) / np.log1p(k)
 
+# %% ../nbs/00d_families.ipynb #b4e6cbcd
+def _us_needle(rng, scan, echo, sp, g:dict, pr:dict, s:float) -> tuple:
+    "Add the needle to `scan`: a band (or its two walls), tails and shadow; (scan, visible mask)."
+    (h, w) = shape = scan.shape
+    cov, mask, sl, a, c = _shaft(g, shape, rng.uniform(1, 4) * g['r0'])
+    if g['r0'] >= 1.2 and rng.random() < 0.3:                        # the lumen's two walls
+        cov[sl] = np.clip(1.2 - np.abs(np.abs(c) - g['r0'] + 0.6), 0, 1) * (cov[sl] > 0)
+    prof = _echo_profile(rng, g, shape, a)
+    mask[sl] &= prof >= 0.3; cov[sl] *= prof
+    tail, shadow = _needle_echo(rng, cv2.remap(cov, pr['X'], pr['Y'], cv2.INTER_LINEAR), s)
+    q = np.clip(np.round(g['pts']).astype(int), 0, [w - 1, h - 1])
+    r, cl = (np.clip(pr[k][q[:, 1], q[:, 0]], 0, n - 1).astype(int) for k, n in (('row', h),
+                                                                                 ('col', w)))
+    across = np.cos(np.arctan2(abs(g['u'][1]), abs(g['u'][0])))**2      # 1: across the beams
+    amp = max(float(echo[r, cl].mean()), 0.2) * max(1.3, rng.uniform(1.5, 5) * (0.4 + 0.6 * across))
+    return scan * (1 - np.clip(shadow, 0, 1)) + amp * tail * (0.6 + 0.4 * sp), mask
+
 # %% ../nbs/00d_families.ipynb #6f9f725c
 def _ultrasound(rng, shape:tuple, needle:bool=True) -> tuple:
     "Render a B-mode frame: (gray uint8, visible mask, needle dict or None)."
-    s, (h, w) = min(shape) / 256, shape
-    pr = _probe(rng, shape)
+    s, pr = min(shape) / 256, _probe(rng, shape)
     (echo, hard), sp = _tissue_echo(rng, shape, s), _speckle(rng, shape, s)
     side = rng.choice([-1, 1])
     ang = lambda r: 90 - side * (90 - r.uniform(8, 75))             # 8..75° below the horizontal
     g = _needle_path(rng, shape, pr['field'], s, (0.6, 2.5), ang, bend=0.01) if needle else None
-    mask = np.zeros(shape, bool); scan = echo * sp
+    mask, scan = np.zeros(shape, bool), echo * (1 + rng.uniform(0.6, 1.0) * (sp - 1))
     if hard.any():
         scan = (scan * (1 - np.clip(_shadow(rng, hard, s) * 1.3, 0, 1))
                 + rng.uniform(1, 3) * cv2.GaussianBlur(hard, (0, 0), s))
-    if g is not None:
-        cov, mask, sl, a = _shaft(g, shape, rng.uniform(1, 4) * g['r0'])
-        prof = _echo_profile(rng, g, shape, a)
-        mask[sl] &= prof >= 0.3; cov[sl] *= prof
-        nscan = cv2.remap(cov, pr['X'], pr['Y'], cv2.INTER_LINEAR)
-        tail, shadow = _needle_echo(rng, nscan, s)
-        q = np.clip(np.round(g['pts']).astype(int), 0, [w - 1, h - 1])
-        local = float(echo[np.clip(pr['row'][q[:, 1], q[:, 0]], 0, h - 1).astype(int),
-                           np.clip(pr['col'][q[:, 1], q[:, 0]], 0, w - 1).astype(int)].mean())
-        amp = max(local, 0.2) * max(1.3, rng.uniform(1.5, 5) * (0.4
-            + 0.6 * np.cos(np.arctan2(abs(g['u'][1]), abs(g['u'][0])))**2))
-        scan = scan * (1 - np.clip(shadow, 0, 1)) + amp * tail * (0.6 + 0.4 * sp)
+    if g is not None: scan, mask = _us_needle(rng, scan, echo, sp, g, pr, s)
     img = cv2.remap(_scan_finish(rng, scan, s), pr['col'], pr['row'],
                     cv2.INTER_LINEAR) * pr['field']
     return _us_overlay(rng, _finish_us(rng, img, s), s), mask & pr['field'], g
@@ -515,15 +526,11 @@ def _finish_us(rng, img, s:float) -> np.ndarray:
     "A slight blur, electronic noise and JPEG artefacts: float in, gray uint8 out."
     img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 0.9) * s)
     img += rng.standard_normal(img.shape, dtype=np.float32) * rng.uniform(0.0, 0.02)
-    out = (np.clip(img, 0, 1) ** rng.uniform(0.8, 1.3) * 255 + 0.5).astype(np.uint8)
-    if rng.random() < 0.4:
-        ok, buf = cv2.imencode('.jpg', out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(20, 90))])
-        out = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
-    return out
+    return _quantise(rng, img, (0.8, 1.3), 0.4, (20, 90))
 
 # %% ../nbs/00d_families.ipynb #496a5570
 def _us_overlay(rng, img, s:float) -> np.ndarray:
-    "A scanner's on-screen marks: text in the corners, depth ticks down one side (in place)."
+    "A scanner's marks: text in the corners, depth ticks down one side, a gray bar (in place)."
     h, w = img.shape
     if rng.random() < 0.5:
         for _ in range(int(rng.integers(1, 4))):
@@ -536,6 +543,11 @@ def _us_overlay(rng, img, s:float) -> np.ndarray:
         x = int(rng.choice([0.02, 0.96]) * w)
         for y in np.arange(rng.uniform(0.05, 0.15), 1, rng.uniform(0.08, 0.2)) * h:
             cv2.circle(img, (x, int(y)), max(1, int(s)), int(rng.integers(120, 255)), -1)
+    if rng.random() < 0.25:                                             # a gray-scale bar
+        y0, y1, x0 = (int(rng.uniform(0.05, 0.3) * h), int(rng.uniform(0.5, 0.9) * h),
+                      int(rng.choice([0.005, 0.97]) * w))
+        img[y0:y1, x0:x0 + max(2, int(0.025 * w))] = np.linspace(255, 0, y1 - y0)[:,
+            None].astype(np.uint8)
     return img
 
 # %% ../nbs/00d_families.ipynb #99bd7795
