@@ -124,6 +124,11 @@ def _ipts(p, sh:int=4) -> np.ndarray:
     "Points as int32 fixed point with `sh` fractional bits, for OpenCV's sub-pixel drawing."
     return np.round(np.asarray(p, np.float64) * (1 << sh)).astype(np.int32)
 
+def _inside(pts, shape:tuple) -> tuple:
+    "Points (x, y) rounded to pixels, and which of them lie in a frame of `shape`."
+    q = np.round(pts).astype(int)
+    return q, (q[:, 0] >= 0) & (q[:, 0] < shape[1]) & (q[:, 1] >= 0) & (q[:, 1] < shape[0])
+
 # %% ../nbs/00d_families.ipynb #12f5014f
 def _lines(rng, layer, s:float, n_edges:int, n_tubes:int, n_threads:int):
     "Draw straight edges, tubes (two rims and a body) and thin curled threads into `layer`."
@@ -179,8 +184,7 @@ def _needle_path(rng, shape:tuple, field, s:float, r0, angle=None, bend:float=0.
         L = _exit_length(tip, -u, shape) + 10
         g = dict(start=tip - L * u, u=u, n=np.array([-u[1], u[0]]), L=L, tip=tip,
                  bend=rng.uniform(-1, 1) * bend * L, r0=max(rng.uniform(*r0) * s, 0.3))
-        pts = _centre_line(g); q = np.round(pts).astype(int)
-        ok = (q[:, 0] >= 0) & (q[:, 0] < w) & (q[:, 1] >= 0) & (q[:, 1] < h)
+        pts = _centre_line(g); q, ok = _inside(pts, shape)
         if field[q[ok, 1], q[ok, 0]].sum() >= min_vis * min(h, w): return dict(g, pts=pts)
     return None
 
@@ -211,15 +215,13 @@ def _shaft(g:dict, shape:tuple, taper:float, bevel:float=0.0) -> tuple:
 # %% ../nbs/00d_families.ipynb #cf13c88e
 def _a_in(g:dict, shape:tuple) -> float:
     "Axis position where the centre line comes into the frame (0 if it never does)."
-    (h, w), pts = shape, g['pts']
-    i = np.flatnonzero((pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h))
-    return float(i[0] / max(len(pts) - 1, 1) * g['L']) if len(i) else 0.0
+    i = np.flatnonzero(_inside(g['pts'], shape)[1])
+    return float(i[0] / max(len(g['pts']) - 1, 1) * g['L']) if len(i) else 0.0
 
 # %% ../nbs/00d_families.ipynb #5bc8b0a0
 def _on_axis(mask, pts) -> np.ndarray:
     "Keep the pieces of `mask` that the centre line runs through (drop slivers cut off by others)."
-    (h, w), q = mask.shape, np.round(pts).astype(int)
-    q = q[(q[:, 0] >= 0) & (q[:, 0] < w) & (q[:, 1] >= 0) & (q[:, 1] < h)]
+    q, ok = _inside(pts, mask.shape); q = q[ok]
     n, lab = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
     if n <= 2: return mask
     keep = np.zeros(n, bool); keep[lab[q[:, 1], q[:, 0]]] = True; keep[0] = False
@@ -228,8 +230,7 @@ def _on_axis(mask, pts) -> np.ndarray:
 # %% ../nbs/00d_families.ipynb #831ecf2f
 def _pose(pts, vis, family:str) -> dict:
     "Tip and entry: the last and first centre-line points on the visible mask; angle entry -> tip."
-    (h, w), q = vis.shape, np.round(pts).astype(int)
-    ok = (q[:, 0] >= 0) & (q[:, 0] < w) & (q[:, 1] >= 0) & (q[:, 1] < h)
+    q, ok = _inside(pts, vis.shape)
     on = np.zeros(len(pts), bool); on[ok] = vis[q[ok, 1], q[ok, 0]]
     i = np.flatnonzero(on)
     if not len(i): return dict(tip=None, entry=None, angle_deg=None, length=0.0, family=family)
@@ -241,8 +242,8 @@ def _pose(pts, vis, family:str) -> dict:
 # %% ../nbs/00d_families.ipynb #a71254fa
 def _shade(rng, img, g:dict, cov, sl, a, p_dark:float, s:float):
     "Composite the shaft over `img` (in place): darker or brighter than under it, glints, shadow."
-    h, w = img.shape; q = np.clip(np.round(g['pts']).astype(int), 0, [w - 1, h - 1])
-    under = float(img[q[:, 1], q[:, 0]].mean())
+    (h, w), (q, ok) = img.shape, _inside(g['pts'], img.shape)
+    under = float(img[q[ok, 1], q[ok, 0]].mean())
     dark = (rng.random() < p_dark or under > 0.8) and under > 0.2
     v = under - rng.uniform(0.15, 0.6) if dark else under + rng.uniform(0.15, 0.6)
     if rng.random() < 0.4:                                             # cast shadow
@@ -257,40 +258,48 @@ def _shade(rng, img, g:dict, cov, sl, a, p_dark:float, s:float):
     if rng.random() < 0.6:                                             # glints along the shaft
         a0 = rng.uniform(a_in, g['L']); a1 = a0 + rng.uniform(0.05, 0.6) * (g['L'] - a_in)
         win = np.clip(np.minimum(a - a0, a1 - a) / (4 * s), 0, 1)
-        img[sl] += rng.uniform(0.1, 0.5) * win * cov[sl] * (0.5 + 0.5 * (rng.random() < 0.5))
+        img[sl] += rng.uniform(0.05, 0.5) * win * cov[sl]
     if rng.random() < 0.2:                                 # a bright blob just beyond the tip
         r = rng.uniform(1, 3) * s
         cv2.circle(img, _ipts(g['tip'] + g['u'] * (r + g['r0'] + 1)), int(16 * r),
                    min(1.0, under + rng.uniform(0.1, 0.4)), -1, cv2.LINE_8, 4)
 
+# %% ../nbs/00d_families.ipynb #835d9140
+def _blob(rng, shape:tuple, g:dict, idx, s:float):
+    "An opaque ellipse over the visible shaft (points `idx`), clear of the tip; None if no room."
+    pts = g['pts']; c = pts[idx[int(len(idx) * rng.uniform(0.2, 0.65))]]
+    room = np.linalg.norm(pts[idx[-1]] - c) - 2 * g['r0'] - 3               # keep the tip visible
+    ax = np.minimum(rng.uniform(1.5, 4, 2) * g['r0'] + rng.uniform(2, 12, 2) * s, room)
+    if ax.min() < 1: return None
+    occ = np.zeros(shape, np.uint8)
+    cv2.ellipse(occ, _ipts(c), tuple(_ipts(ax)), rng.uniform(0, 180), 0, 360, 1, -1, cv2.LINE_8, 4)
+    return occ.astype(bool)
+
+# %% ../nbs/00d_families.ipynb #b444c40c
+def _surface(rng, shape:tuple, g:dict, idx, s:float):
+    "Tissue the needle comes out of: the side of a wavy line across the shaft, towards its start."
+    c = g['pts'][idx[int(len(idx) * rng.uniform(0.15, 0.55))]]
+    d = np.deg2rad(rng.uniform(-35, 35)); cs, sn = np.cos(d), np.sin(d)
+    m = np.array([cs * g['u'][0] - sn * g['u'][1], sn * g['u'][0] + cs * g['u'][1]])  # its normal
+    xx, yy = _grid(shape)
+    along = (xx - c[0]) * -m[1] + (yy - c[1]) * m[0]
+    wave = rng.uniform(0, 4) * s * np.sin(along / (rng.uniform(8, 30) * s) + rng.uniform(0, 6))
+    return (xx - c[0]) * m[0] + (yy - c[1]) * m[1] + wave < 0
+
 # %% ../nbs/00d_families.ipynb #19d05f4e
 def _occlude(rng, img, vis, g:dict, s:float):
-    "Hide part of the shaft, never its tip: an opaque blob over it, or tissue that it comes out of."
-    (h, w), pts = img.shape, g['pts']
-    q = np.round(pts).astype(int)
-    ok = (q[:, 0] >= 0) & (q[:, 0] < w) & (q[:, 1] >= 0) & (q[:, 1] < h)
-    idx = np.flatnonzero(ok & vis[np.clip(q[:, 1], 0, h - 1), np.clip(q[:, 0], 0, w - 1)])
+    "Hide part of the shaft (in place), never its tip: a blob over it, or tissue it comes out of."
+    q, ok = _inside(g['pts'], img.shape)
+    idx = np.flatnonzero(ok & vis[np.clip(q[:, 1], 0, img.shape[0] - 1),
+                                  np.clip(q[:, 0], 0, img.shape[1] - 1)])
     if len(idx) < 12: return
-    if rng.random() < 0.6:                                               # a blob over the shaft
-        c = pts[idx[int(len(idx) * rng.uniform(0.2, 0.65))]]
-        room = np.linalg.norm(pts[idx[-1]] - c) - 2 * g['r0'] - 3           # keep the tip visible
-        ax = np.minimum(rng.uniform(1.5, 4, 2) * g['r0'] + rng.uniform(2, 12, 2) * s, room)
-        if ax.min() < 1: return
-        occ = np.zeros((h, w), np.uint8)
-        cv2.ellipse(occ, _ipts(c), tuple(_ipts(ax)), rng.uniform(0, 180), 0, 360, 1, -1, cv2.LINE_8,
-                    4)
-    else:                                                                # tissue the needle leaves
-        c = pts[idx[int(len(idx) * rng.uniform(0.15, 0.55))]]
-        d = np.deg2rad(rng.uniform(-35, 35)); cs, sn = np.cos(d), np.sin(d)
-        m = np.array([cs * g['u'][0] - sn * g['u'][1], sn * g['u'][0] + cs * g['u'][1]])
-        xx, yy = _grid((h, w))
-        along = (xx - c[0]) * -m[1] + (yy - c[1]) * m[0]
-        occ = ((xx - c[0]) * m[0] + (yy - c[1]) * m[1] + rng.uniform(0, 4) * s
-               * np.sin(along / (rng.uniform(8, 30) * s) + rng.uniform(0, 6)) < 0).astype(np.uint8)
-    tex = (_background(rng, (h, w)) if rng.random() < 0.5
-           else _texture(rng, (h, w)) * 0.3 + rng.uniform(0.2, 0.8))
-    np.copyto(img, cv2.GaussianBlur(tex, (0, 0), 0.7 * s) , where=occ.astype(bool))
-    vis &= ~occ.astype(bool)
+    occ = _blob(rng, img.shape, g, idx, s) if rng.random() < 0.6 else _surface(rng, img.shape, g,
+                                                                               idx, s)
+    if occ is None: return
+    tex = (_background(rng, img.shape) if rng.random() < 0.5
+           else _texture(rng, img.shape) * 0.3 + rng.uniform(0.2, 0.8))
+    np.copyto(img, cv2.GaussianBlur(tex, (0, 0), 0.7 * s), where=occ)
+    vis &= ~occ
 
 # %% ../nbs/00d_families.ipynb #30db9fb2
 def _finish(rng, img, s:float) -> np.ndarray:
