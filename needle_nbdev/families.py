@@ -579,7 +579,7 @@ def random_needle_scene(seed=0, # int or sequence of ints: the same seed gives t
         img, mask, g = _RENDER[family](rng, tuple(shape), needle)
         if g is not None: mask = _on_axis(mask, g['pts'])
         pose = _pose(np.zeros((0, 2)) if g is None else g['pts'], mask, family)
-        if not needle or pose['length'] >= 0.08 * min(shape): break
+        if not needle or pose['length'] >= 0.12 * min(shape): break
     return img, mask.astype(np.uint8), pose
 
 # %% ../nbs/00d_families.ipynb #22f19ca3
