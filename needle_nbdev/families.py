@@ -316,7 +316,7 @@ def _finish(rng, img, s:float) -> np.ndarray:
         f = rng.uniform(0.3, 0.7)
         img = cv2.resize(cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), (w, h))
     img = img + rng.standard_normal(img.shape, dtype=np.float32) * (
-        rng.uniform(0.002, 0.03) + rng.uniform(0, 0.04) * np.sqrt(np.clip(img, 0, 1)))
+        rng.uniform(0.0, 0.02) + rng.uniform(0, 0.03) * np.sqrt(np.clip(img, 0, 1)))
     return _quantise(rng, img, (0.7, 1.4), 0.3, (10, 90))
 
 # %% ../nbs/00d_families.ipynb #0ca9fa04
@@ -416,33 +416,50 @@ def _probe(rng, shape:tuple) -> dict:
     return dict(col=col.astype(np.float32), row=row.astype(np.float32), X=X.astype(np.float32),
                 Y=Y.astype(np.float32), field=field)
 
-# %% ../nbs/00d_families.ipynb #63d06f38
-def _tissue_echo(rng, shape:tuple, s:float) -> tuple:
-    "Scan-space echo: layers, bright wavy boundaries, fibres, vessels, specks; hard reflectors."
+# %% ../nbs/00d_families.ipynb #e35dff09
+def _layers(rng, shape:tuple, s:float) -> tuple:
+    "Tissue layers in scan space: their echo levels, and their bright wavy boundaries (a layer)."
     (h, w), (xx, yy) = shape, _grid(shape)
     echo, lines = np.full(shape, rng.uniform(0.2, 0.7), np.float32), np.zeros(shape, np.float32)
     for d in np.sort(rng.uniform(0.03, 0.95, int(rng.integers(1, 6)))) * h:
-        b = (d + rng.uniform(0, 6) * s * np.sin(xx[0] / (rng.uniform(10, 80) * s) + rng.uniform(0,
-                                                                                                6))
-             + rng.uniform(-0.15, 0.15) * (xx[0] - w / 2))
+        wave = rng.uniform(0, 6) * s * np.sin(xx[0] / (rng.uniform(10, 80) * s) + rng.uniform(0, 6))
+        b = d + wave + rng.uniform(-0.15, 0.15) * (xx[0] - w / 2)
         echo = np.where(yy > b, rng.uniform(0.1, 1.0), echo)
         cv2.polylines(lines, [_ipts(np.stack([xx[0], b], 1))], False, rng.uniform(0, 1.5),
                       max(1, int(rng.uniform(0.6, 2.5) * s)), cv2.LINE_8, 4)
-    echo *= 0.5 + _noise(rng, shape, (rng.uniform(2, 8) * s, rng.uniform(15, 60) * s), 2)
-    for _ in range(int(rng.choice(3, p=[0.5, 0.35, 0.15]))):        # vessels: dark, bright walls
-        c, ax = _pt(rng, shape, 0.1, 0.9), rng.uniform(5, 30, 2) * s * [1.5, 1]
-        cv2.ellipse(lines, _ipts(c), tuple(_ipts(ax)), 0, 0, 360, rng.uniform(0.3, 1.2),
-                    max(1, int(2 * s)), cv2.LINE_8, 4)
-        cv2.ellipse(echo, _ipts(c), tuple(_ipts(ax)), 0, 0, 360, rng.uniform(0.01, 0.15), -1,
-                    cv2.LINE_8, 4)
-    for _ in range(int(rng.integers(0, 5))):                            # specks
+    tex = _noise(rng, shape, (rng.uniform(2, 8) * s, rng.uniform(15, 60) * s), 2)    # fibres
+    return echo * (0.5 + tex), lines
+
+# %% ../nbs/00d_families.ipynb #ccce19c8
+def _structures(rng, echo, lines, s:float):
+    "Vessels (dark, bright walls), specks and short bright streaks, drawn into `echo` and `lines`."
+    shape = echo.shape
+    for _ in range(int(rng.choice(3, p=[0.5, 0.35, 0.15]))):
+        c, ax = _ipts(_pt(rng, shape, 0.1, 0.9)), tuple(_ipts(rng.uniform(5, 30, 2) * s * [1.5, 1]))
+        wall = max(1, int(2 * s))
+        cv2.ellipse(lines, c, ax, 0, 0, 360, rng.uniform(0.3, 1.2), wall, cv2.LINE_8, 4)
+        cv2.ellipse(echo, c, ax, 0, 0, 360, rng.uniform(0.01, 0.15), -1, cv2.LINE_8, 4)
+    for _ in range(int(rng.integers(0, 5))):
         cv2.circle(lines, _ipts(_pt(rng, shape, 0, 1)), int(rng.uniform(0.7, 3) * s * 16),
                    rng.uniform(1, 4), -1, cv2.LINE_8, 4)
+    for _ in range(int(rng.choice(4, p=[0.5, 0.2, 0.2, 0.1]))):      # fascia, tendon fibres
+        c, a, L = (np.array(_pt(rng, shape, 0, 1)), np.deg2rad(rng.uniform(-15, 15)),
+                   rng.uniform(0.1, 0.4) * shape[1])
+        d = L / 2 * np.array([np.cos(a), np.sin(a)])
+        cv2.line(lines, _ipts(c - d), _ipts(c + d), rng.uniform(0.3, 1.2),
+                 max(1, int(rng.uniform(0.6, 2) * s)), cv2.LINE_8, 4)
+
+# %% ../nbs/00d_families.ipynb #63d06f38
+def _tissue_echo(rng, shape:tuple, s:float) -> tuple:
+    "Scan-space echo: layers, boundaries, vessels, specks, streaks; and hard reflectors (a layer)."
+    echo, lines = _layers(rng, shape, s)
+    _structures(rng, echo, lines, s)
     hard = np.zeros(shape, np.float32)
     if rng.random() < 0.25:                             # bone or a calcification: bright, shadowing
         c, r = _pt(rng, shape, 0.1, 0.9), rng.uniform(15, 80) * s
         cv2.ellipse(hard, _ipts(c), tuple(_ipts((r, r * rng.uniform(0.2, 1)))),
-            rng.uniform(-20, 20), 200, 340, 1.0, max(1, int(rng.uniform(1, 4) * s)), cv2.LINE_8, 4)
+                    rng.uniform(-20, 20),
+                    200, 340, 1.0, max(1, int(rng.uniform(1, 4) * s)), cv2.LINE_8, 4)
     return echo + cv2.GaussianBlur(lines, (0, 0), 0.7 * s), hard
 
 # %% ../nbs/00d_families.ipynb #54946e6e
