@@ -101,8 +101,8 @@ def _adapt(self:TipTracker, d2:float):
     if not self.adapt: return
     self.nis = (self.nis + [d2 * self.scale])[-self.window:]           # d² had scale 1
     med = float(np.median(self.nis)) if len(self.nis) >= 3 else 0.0
-    self.scale = float(np.clip(med
-                               / _CHI2_3_MEDIAN, 1, self.max_scale)) if med > self.bound else 1.0
+    k = float(np.clip(med / _CHI2_3_MEDIAN, 1, self.max_scale))
+    self.scale = k if med > self.bound else 1.0                   # beyond chance: rescale
     if self.kf is not None: self._rescale()
 
 # %% ../nbs/05b_track.ipynb #2a6fa424
