@@ -48,15 +48,39 @@ def _axis_ends(q:np.ndarray, v:np.ndarray, p0:np.ndarray, band:float) -> list:
     return [p0 + t.min() * v + nv * np.median(c[t <= t.min() + win]),
             p0 + t.max() * v + nv * np.median(c[t >= t.max() - win])]
 
-# %% ../nbs/05a_localize.ipynb #3e7f847b
-def _order_ends(ends:list, shape:tuple, roi, entry_side) -> tuple:
-    "(entry, tip): the entry is the end on `entry_side`, else the one nearer a border."
+# %% ../nbs/05a_localize.ipynb #af266a58
+def _box(shape:tuple, roi) -> tuple:
+    "The visible region's edges (top, bottom, left, right) in pixels; `roi` gives its margins."
     t_, b_, l_, r_ = roi or (0, 0, 0, 0)
-    box = (t_, shape[0] - 1 - b_, l_, shape[1] - 1 - r_)            # top, bottom, left, right edges
+    return (t_, shape[0] - 1 - b_, l_, shape[1] - 1 - r_)
+
+# %% ../nbs/05a_localize.ipynb #3cc2cb39
+def _at_border(p:np.ndarray, shape:tuple, roi, touch:float) -> bool:
+    "Whether `p` lies within `touch` px of the image border or of the visible region's edge."
+    img, box = _box(shape, None), _box(shape, roi)
+    return (min(f(p, img) for f in _SIDES.values()) <= touch
+            or min(abs(f(p, box)) for f in _SIDES.values()) <= touch)
+
+# %% ../nbs/05a_localize.ipynb #14fc9107
+def _prev(prev) -> dict|None:
+    "A previous pose (NeedlePose, TrackedPose or dict) as a dict with a tip and an angle, or None."
+    p = prev.asdict() if hasattr(prev, 'asdict') else prev
+    return p if p and p.get('tip') is not None and p.get('angle_deg') is not None else None
+
+# %% ../nbs/05a_localize.ipynb #3e7f847b
+def _order_ends(ends:list, shape:tuple, roi, entry_side,
+                touch:float|None=None, # if given: an end this near a border is the entry
+                prev=None # if given: when both or no ends are at a border, the tip nearer its tip
+               ) -> tuple:
+    "(entry, tip): the end on `entry_side`; else the only end at a border; else the nearer one."
+    box, p = _box(shape, roi), _prev(prev)
+    at = [touch is not None and _at_border(e, shape, roi, touch) for e in ends]
     if entry_side is not None:
         if entry_side not in _SIDES:
             raise ValueError(f"entry_side must be one of {', '.join(_SIDES)}, got {entry_side!r}")
         d = [_SIDES[entry_side](e, box) for e in ends]
+    elif at[0] != at[1]: d = [0 if a else 1 for a in at]      # the end at the border is the entry
+    elif touch is not None and p: d = [-math.dist(e, p['tip']) for e in ends]
     else: d = [min(f(e, box) for f in _SIDES.values()) for e in ends]
     return (ends[0], ends[1]) if d[0] <= d[1] else (ends[1], ends[0])
 
@@ -66,29 +90,175 @@ def _line_score(q:np.ndarray, inl:np.ndarray) -> float:
     ev = np.linalg.eigvalsh(np.cov(q.T)) if len(q) > 2 else np.array([0.0, 1.0])
     return float(inl.mean() * (1 - math.sqrt(max(ev[0], 0) / max(ev[1], 1e-9))))
 
-# %% ../nbs/05a_localize.ipynb #1c7e3425
-def localize_needle(mask, # H×W binary mask (any values > 0 count)
-                    entry_side:str|None=None, # 'left', 'right', 'top' or 'bottom' if known
-                    roi=None, # margins (top, bottom, left, right) of the visible region
-                    min_pixels:int=20, # fewer mask pixels than this: no needle
-                    band:float|None=None # inlier distance from the axis (default: from the width)
-                   ) -> NeedlePose:
-    "Tip, entry, axis angle, length and line score of the needle in `mask`; falsy if none."
-    m = np.asarray(mask) > 0
-    if m.ndim != 2: raise ValueError(f"localize_needle expects an H×W mask, got shape {m.shape}")
-    n = int(m.sum())
-    if n == 0: return NeedlePose(reason='empty mask')
-    if n < min_pixels: return NeedlePose(reason=f'only {n} mask pixels (< {min_pixels})')
+# %% ../nbs/05a_localize.ipynb #d5518672
+def _wline(q:np.ndarray, w:np.ndarray):
+    "Weighted total-least-squares line through points `q`: (unit direction v, weighted centroid)."
+    p0 = (w[:, None] * q).sum(0) / w.sum(); d = q - p0
+    return np.linalg.eigh((w[:, None] * d).T @ d)[1][:, 1], p0
+
+# %% ../nbs/05a_localize.ipynb #f424e5cb
+def _ransac_line(q:np.ndarray, # N×2 points (x, y)
+                 w:np.ndarray, # N weights (probabilities)
+                 band:float, # inlier distance from the line, px
+                 n_hyp:int=64 # random two-point hypotheses (fixed seed: the same answer each time)
+                ):
+    "RANSAC line (most inlier weight within `band`), refined by weighted fits: (v, p0, inliers)."
+    rng = np.random.default_rng(0)
+    i = rng.choice(len(q), min(len(q), 400), replace=False); qs, ws = q[i], w[i]
+    a, b = rng.integers(0, len(qs), (2, n_hyp)); d = qs[b] - qs[a]; n = np.hypot(*d.T)
+    v, p0 = _wline(q, w)
+    if (ok := n >= band).any():
+        d, a = d[ok] / n[ok, None], a[ok]                      # each hypothesis: direction, point
+        e = qs[None] - qs[a][:, None]
+        r = np.abs(e[..., 0] * d[:, None, 1] - e[..., 1] * d[:, None, 0])
+        k = int(np.argmax((r <= band) @ ws)); v, p0 = d[k], qs[a[k]]
+    for _ in range(3):                                     # refit on the inliers, weighted
+        inl = np.abs((q - p0) @ np.array([-v[1], v[0]])) <= band
+        if inl.sum() < 2: break
+        v, p0 = _wline(q[inl], w[inl])
+    return v, p0, np.abs((q - p0) @ np.array([-v[1], v[0]])) <= band
+
+# %% ../nbs/05a_localize.ipynb #1a672719
+def _weights(prob, ys:np.ndarray, xs:np.ndarray) -> np.ndarray:
+    "The probabilities at pixels (ys, xs) as fit weights (ones without `prob`)."
+    return np.ones(len(xs)) if prob is None else np.clip(np.asarray(prob)[ys, xs], 1e-3, 1.0)
+
+# %% ../nbs/05a_localize.ipynb #348ad3e7
+def _candidates(m:np.ndarray, # H×W bool mask
+                prob=None, # H×W probabilities (weights), or None
+                min_pixels:int=10 # smaller components are no candidates
+               ) -> list[dict]:
+    "Line candidates: each 8-connected component, split by sequential RANSAC into up to 3 lines."
+    rows, cols = np.flatnonzero(m.any(1)), np.flatnonzero(m.any(0)); r0, c0 = rows[0], cols[0]
+    mb = m[r0:rows[-1] + 1, c0:cols[-1] + 1].astype(np.uint8)           # the mask's bounding box
+    lab = cv2.connectedComponents(mb, connectivity=8)[1]
+    dt = cv2.distanceTransform(mb, cv2.DIST_L2, 3)                    # half widths, for the band
+    ys, xs = np.nonzero(lab); o = np.argsort(lab[ys, xs], kind='stable'); ys, xs = ys[o], xs[o]
+    cut, out = np.flatnonzero(np.diff(lab[ys, xs])) + 1, []
+    for ys, xs in zip(np.split(ys, cut), np.split(xs, cut)):
+        if len(xs) < min_pixels: continue
+        band = 2 + 1.5 * float(np.percentile(dt[ys, xs], 90))       # from the component's width
+        q, w = np.stack([xs + c0, ys + r0], 1).astype(np.float64), _weights(prob, ys + r0, xs + c0)
+        for _ in range(3):                            # a needle touching another line: two lines
+            v, p0, inl = _ransac_line(q, w, band)
+            out.append(dict(q=q[inl], w=w[inl], v=v, p0=p0, band=band)); q, w = q[~inl], w[~inl]
+            if len(q) < max(min_pixels, 0.15 * len(xs)): break
+    return out
+
+# %% ../nbs/05a_localize.ipynb #e5648edc
+def _continuity(c:dict, prev) -> float:
+    "How well line candidate `c` continues the pose `prev`: 1 on its line and angle, 0.25 far off."
+    if (p := _prev(prev)) is None: return 1.0
+    d = np.asarray(p['tip'], float) - c['p0']; t = d @ c['v']
+    perp, out = abs(d @ np.array([-c['v'][1], c['v'][0]])), max(0.0, c['t0'] - t, t - c['t1'])
+    da = abs((math.degrees(math.atan2(-c['v'][1], c['v'][0])) - p['angle_deg'] + 90) % 180 - 90)
+    return 0.25 + 0.75 * math.exp(-0.5 * ((perp / 10) ** 2 + (out / 60) ** 2 + (da / 15) ** 2))
+
+# %% ../nbs/05a_localize.ipynb #4ed3c46b
+def _score(c:dict, shape:tuple, roi, prev) -> float:
+    "Needle-likeness of a line candidate: length × straightness × elongation × probability."
+    q, w, v, p0 = c['q'], c['w'], c['v'], c['p0']
+    t, r = (q - p0) @ v, (q - p0) @ np.array([-v[1], v[0]])
+    c['t0'], c['t1'] = float(t.min()), float(t.max()); L = c['t1'] - c['t0'] + 1
+    width, rms = len(q) / L, math.sqrt((w * r * r).sum() / w.sum())
+    straight = min(1.0, (width / math.sqrt(12) + 0.5) / (rms + 0.5))  # a straight band: rms w/√12
+    through = all(_at_border(e, shape, roi, c['band'] + 2) for e in _axis_ends(q, v, p0, c['band']))
+    return (L * straight * max(0.0, 1 - width / L) * float(w.mean())
+            * (0.1 if through else 1.0) * _continuity(c, prev))   # through: no end in the field
+
+# %% ../nbs/05a_localize.ipynb #040246ce
+def _pick_needle(cands:list, shape:tuple, roi, prev) -> tuple:
+    "Axis (v, p0), band and extent (lo, hi) of the best candidate, merged with collinear ones."
+    for c in cands: c['score'] = _score(c, shape, roi, prev)
+    best = max(cands, key=lambda c: c['score'])
+    v, p0, band, lo, hi = best['v'], best['p0'], best['band'], best['t0'], best['t1']
+    nv, used, grew = np.array([-v[1], v[0]]), [best], True
+    while grew:                                        # fragments of a needle broken by gaps
+        grew = False
+        for c in (c for c in cands if not any(c is u for u in used)):
+            t, r = (c['q'] - p0) @ v, np.abs((c['q'] - p0) @ nv); ext = np.ptp(t) + 1
+            if (np.mean(r <= max(band, c['band'])) >= 0.8 and ext >= max(2 * band, 3 * len(t) / ext)
+                    and max(t.min() - hi, lo - t.max()) <= max(3 * band, 0.5 * (hi - lo))):
+                used.append(c); lo, hi, grew = min(lo, t.min()), max(hi, t.max()), True
+    return v, p0, max(u['band'] for u in used), lo, hi
+
+# %% ../nbs/05a_localize.ipynb #2a78068e
+def _on_axis(q:np.ndarray, v, p0, band:float, lo:float, hi:float) -> np.ndarray:
+    "Which pixels `q` are within `band` of the axis from `lo` to `hi`, ends extended by chains."
+    t, near = (q - p0) @ v, np.abs((q - p0) @ np.array([-v[1], v[0]])) <= band
+    ts = np.sort(t[near]); i, j = np.searchsorted(ts, hi, 'right'), np.searchsorted(ts, lo)
+    while i < len(ts) and ts[i] - max(hi, ts[i - 1]) <= band: hi = ts[i]; i += 1  # stray pixels
+    while j > 0 and min(lo, ts[j]) - ts[j - 1] <= band: lo = ts[j - 1]; j -= 1    # of a thin tip
+    return near & (t >= lo) & (t <= hi)
+
+# %% ../nbs/05a_localize.ipynb #ba984f6d
+def _subpixel_tip(prob:np.ndarray, tip:np.ndarray, u:np.ndarray, level:float,
+                  win:float) -> np.ndarray:
+    "Where `prob` along the axis (`u`: out of the tip) falls through `level` near `tip`, bilinear."
+    s = np.arange(-win, win + 1e-9, 0.1); xy = (tip + s[:, None] * u).astype(np.float32)
+    f = cv2.remap(np.asarray(prob, np.float32), xy[None, :, 0], xy[None, :, 1], cv2.INTER_LINEAR,
+                  borderMode=cv2.BORDER_REPLICATE).ravel()
+    below = np.flatnonzero(f < level)
+    if f[0] < level or not len(below): return tip        # not on the shaft, or it never falls
+    i = below[0]; a = (f[i - 1] - level) / (f[i - 1] - f[i])        # linear between two samples
+    return tip + (s[i - 1] + a * 0.1) * u
+
+# %% ../nbs/05a_localize.ipynb #75fa9b8e
+def _pose(entry:np.ndarray, tip:np.ndarray, v:np.ndarray, score:float) -> NeedlePose:
+    "A NeedlePose from its two ends and its axis `v` (oriented here from entry to tip)."
+    if (tip - entry) @ v < 0: v = -v
+    return NeedlePose(tip=(float(tip[0]), float(tip[1])), entry=(float(entry[0]), float(entry[1])),
+                      angle_deg=float(np.degrees(np.arctan2(-v[1], v[0])) % 360),
+                      length=float(np.hypot(*(tip - entry))), score=score)
+
+# %% ../nbs/05a_localize.ipynb #92c09ad2
+def _legacy(m:np.ndarray, entry_side, roi, band) -> NeedlePose:
+    "The pose before issue 36: one robust line through the whole mask; the end nearer a border."
     ys, xs = np.nonzero(m); pts = np.stack([xs, ys], 1).astype(np.float32)
     if band is None:
         v0, p00, _ = _fit_axis(pts, np.inf)
         band = 2 + 1.5 * np.percentile(np.abs((pts - p00) @ np.array([-v0[1], v0[0]])), 90)
     v, p0, inl = _fit_axis(pts, band)
     entry, tip = _order_ends(_axis_ends(pts[inl], v, p0, band), m.shape, roi, entry_side)
-    if (tip - entry) @ v < 0: v = -v
-    return NeedlePose(tip=(float(tip[0]), float(tip[1])), entry=(float(entry[0]), float(entry[1])),
-                      angle_deg=float(np.degrees(np.arctan2(-v[1], v[0])) % 360),
-                      length=float(np.hypot(*(tip - entry))), score=_line_score(pts[inl], inl))
+    return _pose(entry, tip, v, _line_score(pts[inl], inl))
+
+# %% ../nbs/05a_localize.ipynb #21a85c38
+def _robust(m:np.ndarray, prob, entry_side, roi, band, prev, level:float,
+            min_pixels:int) -> NeedlePose:
+    "The pose of the needle picked among the mask's lines, fitted to `prob`, tip sub-pixel."
+    if not (cands := _candidates(m, prob, min(10, min_pixels))):
+        return NeedlePose(reason=f'no component of {min(10, min_pixels)}+ pixels')
+    v, p0, b, lo, hi = _pick_needle(cands, m.shape, roi, prev)
+    ys, xs = np.nonzero(m); q = np.stack([xs, ys], 1).astype(np.float64)
+    sel = _on_axis(q, v, p0, 1.5 * b, lo, hi); q, ys, xs = q[sel], ys[sel], xs[sel]
+    b = band or max(b, 2 + 1.5 * np.percentile(np.abs((q - p0) @ np.array([-v[1], v[0]])), 90))
+    v, p0, inl = _ransac_line(q, _weights(prob, ys, xs), b)            # the needle's pixels only
+    entry, tip = _order_ends(_axis_ends(q[inl], v, p0, b), m.shape, roi, entry_side, b + 2, prev)
+    u = (tip - entry) / max(math.dist(tip, entry), 1e-9)
+    if prob is not None: tip = _subpixel_tip(prob, tip, u, level, 2 * b)
+    return _pose(entry, tip, v, _line_score(q[inl], inl))
+
+# %% ../nbs/05a_localize.ipynb #1c7e3425
+def localize_needle(mask, # H×W binary mask (any values > 0 count)
+                    entry_side:str|None=None, # 'left', 'right', 'top' or 'bottom' if known
+                    roi=None, # margins (top, bottom, left, right) of the visible region
+                    min_pixels:int=20, # fewer mask pixels than this: no needle
+                    band:float|None=None, # inlier distance from the axis (default: from the width)
+                    prob=None, # H×W probabilities: fit weights, and the tip where they fall off
+                    prev=None, # the previous frame's pose: prefer the line that continues it
+                    level:float=0.5, # with `prob`: the probability at the tip
+                    method:str='robust' # 'robust', or 'legacy': one line through the whole mask
+                   ) -> NeedlePose:
+    "Tip, entry, axis angle, length and line score of the needle in `mask`; falsy if none."
+    m = np.asarray(mask) > 0
+    if m.ndim != 2: raise ValueError(f"localize_needle expects an H×W mask, got shape {m.shape}")
+    if method not in ('robust', 'legacy'):
+        raise ValueError(f"method must be 'robust' or 'legacy', got {method!r}")
+    n = int(m.sum())
+    if n == 0: return NeedlePose(reason='empty mask')
+    if n < min_pixels: return NeedlePose(reason=f'only {n} mask pixels (< {min_pixels})')
+    if method == 'legacy': return _legacy(m, entry_side, roi, band)
+    return _robust(m, prob, entry_side, roi, band, prev, level, min_pixels)
 
 # %% ../nbs/05a_localize.ipynb #6e4056b6
 def tip_mask(prob:np.ndarray, # H×W probabilities
@@ -112,10 +282,14 @@ def tip_mask(prob:np.ndarray, # H×W probabilities
 
 # %% ../nbs/05a_localize.ipynb #db6ccbcf
 def locate(prob:np.ndarray, # frame-sized probabilities from `predict`
-            cfg:dict # the run's config: its threshold and crop
-           ) -> NeedlePose:
-    "A frame's needle pose: `localize_needle` on the run's `tip_mask`, the crop as its region."
-    return localize_needle(tip_mask(prob, cfg.get('threshold', 0.5)), roi=cfg.get('crop'))
+           cfg:dict, # the run's config: its threshold and crop
+           prev=None, # the previous frame's pose (a tracker's output), if any
+           method:str='robust' # 'legacy': the localization before issue 36
+          ) -> NeedlePose:
+    "A frame's needle pose: `localize_needle` on the run's `tip_mask` and `prob`, crop as region."
+    thr = cfg.get('threshold', 0.5)                    # the tip where prob falls through thr / 2,
+    return localize_needle(tip_mask(prob, thr), roi=cfg.get('crop'), prob=prob, prev=prev,
+                           level=thr / 2, method=method)      # the mask's hysteresis low
 
 # %% ../nbs/05a_localize.ipynb #8464d8b5
 def draw_pose(image, # H×W or H×W×3 frame (uint8, or float in [0, 1])

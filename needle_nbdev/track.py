@@ -56,20 +56,54 @@ class TipTracker:
                  reacquire:int=3, # consecutive rejected detections that agree: restart there
                  jump_px:float=25.0, # how far apart consecutive rejected detections may be
                  behind:float=1.5, # reject a tip this many σ behind the prediction (a faded tip)
-                 radius_px:float=5.0): # the confidence is the chance of being within this radius
+                 radius_px:float=5.0, # the confidence is the chance of being within this radius
+                 adapt:bool=True, # scale both noises by the spread of the recent innovations
+                 window:int=5, # detections in that spread (its median)
+                 max_scale:float=100.0): # the most the noise variances are scaled by
         self.accel, self.noise = (accel_px, accel_px, accel_deg), (noise_px, noise_px, noise_deg)
         self.gate, self.max_coast, self.reacquire = gate, max_coast, reacquire
         self.jump_px, self.behind, self.radius_px = jump_px, behind, radius_px
+        self.adapt, self.window, self.max_scale, self.scale, self.nis = (adapt, window, max_scale,
+                                                                         1.0, [])
+        self.bound = _median_bound(window) if adapt else np.inf   # a median of d² beyond chance
         self.kf, self.missed, self.outliers, self.length = None, 0, [], 0.0
 
 # %% ../nbs/05b_track.ipynb #e92fb8eb
 @patch
 def _start(self:TipTracker, m:tuple):
     "Start a track at measurement `m`: position known to the noise, velocity unknown."
-    self.kf = cv_filter(self.accel, self.noise)
+    self.kf = cv_filter(self.accel, self.noise); self._rescale()
     self.kf.statePost = np.array([[m[0]], [m[1]], [m[2]], [0.0], [0.0], [0.0]])
-    self.kf.errorCovPost = np.diag(np.square([*self.noise, 20.0, 20.0, 3.0]))
+    self.kf.errorCovPost = np.diag(np.square([*self.noise, 20.0, 20.0, 3.0])) * self.scale
     self.missed, self.outliers, self.length = 0, [], m[3]
+
+# %% ../nbs/05b_track.ipynb #78516ad2
+@patch
+def _rescale(self:TipTracker):
+    "Set the filter's process and measurement noise to the tracker's, times `scale`."
+    ref = cv_filter(self.accel, self.noise)
+    self.kf.processNoiseCov = ref.processNoiseCov * self.scale
+    self.kf.measurementNoiseCov = ref.measurementNoiseCov * self.scale
+
+# %% ../nbs/05b_track.ipynb #7a90e56a
+_CHI2_3_MEDIAN = 2.3659738843753377 # the median of χ² with 3 degrees of freedom
+
+def _median_bound(window:int, p:float=0.99) -> float:
+    "The `p` quantile of the median of `window` draws of χ² with 3 degrees of freedom."
+    from scipy.stats import binom, chi2
+    from scipy.optimize import brentq
+    return brentq(lambda x: binom.sf(window // 2, window, chi2(3).sf(x)) - (1 - p), 1e-3, 1e3)
+
+# %% ../nbs/05b_track.ipynb #765a6d89
+@patch
+def _adapt(self:TipTracker, d2:float):
+    "After a detection with squared Mahalanobis distance `d2`: rescale Q and R to the innovations."
+    if not self.adapt: return
+    self.nis = (self.nis + [d2 * self.scale])[-self.window:]           # d² had scale 1
+    med = float(np.median(self.nis)) if len(self.nis) >= 3 else 0.0
+    k = float(np.clip(med / _CHI2_3_MEDIAN, 1, self.max_scale))
+    self.scale = k if med > self.bound else 1.0                   # beyond chance: rescale
+    if self.kf is not None: self._rescale()
 
 # %% ../nbs/05b_track.ipynb #2a6fa424
 @patch
@@ -89,8 +123,8 @@ def _coast(self:TipTracker, m:tuple|None) -> TrackedPose:
     self.kf.statePost, self.kf.errorCovPost = self.kf.statePre.copy(), self.kf.errorCovPre.copy()
     self.missed += 1
     if m is None: self.outliers = []
-    elif self.outliers and math.dist(m[:2], self.outliers[-1][:2]) > self.jump_px:
-        self.outliers = [m]
+    elif self.outliers and math.dist(m[:2], self.outliers[-1][:2]) > self.jump_px * math.sqrt(
+            self.scale): self.outliers = [m]                    # agreement: within the motion
     else: self.outliers.append(m)
     if len(self.outliers) >= self.reacquire: self._start(m); return self._output('measured')
     if self.missed > self.max_coast: self.kf = None; return TrackedPose()
@@ -109,12 +143,14 @@ def update(self:TipTracker, pose # this frame's detection: NeedlePose, pose dict
     if m is None: return self._coast(None)
     z = np.array([m[0], m[1], x[2] + (m[2] - x[2] + 180) % 360 - 180])     # unwrap the angle
     H, P, R = self.kf.measurementMatrix, self.kf.errorCovPre, self.kf.measurementNoiseCov
-    nu, S = z - H @ x, H @ P @ H.T + R
+    nu, S = z - H @ x, H @ P @ H.T + R; d2 = float(nu @ np.linalg.solve(S, nu))
     th = math.radians(x[2]); d = np.array([math.cos(th), -math.sin(th)])     # the predicted axis
     short = nu[:2] @ d < -self.behind * math.sqrt(d @ S[:2, :2] @ d)          # the tip fell back
-    if short or nu @ np.linalg.solve(S, nu) > self.gate: return self._coast(m)
-    self.kf.correct(z[:, None]); self.missed, self.outliers, self.length = 0, [], m[3]
-    return self._output('measured')
+    if short or d2 > self.gate: out = self._coast(m)
+    else:
+        self.kf.correct(z[:, None]); self.missed, self.outliers, self.length = 0, [], m[3]
+        out = self._output('measured')
+    self._adapt(d2); return out
 
 # %% ../nbs/05b_track.ipynb #4c07b8c0
 def track_poses(poses, # per-frame detections in frame order (NeedlePose, dict or None)
