@@ -191,7 +191,7 @@ def needle_predict(model:str=None, # run directory from needle_train
                    right:str=None, # folder of right frames with the same file names (--stereo)
                    calib:str=None, # OpenCV YAML/XML stereo calibration (--stereo)
                    force:bool=False, # replace an existing output folder
-                   strict:bool=False, # exit 1 if any frame or pair's status is not ok (after writing)
+                   strict:bool=False, # exit 1 if any row's status is not ok (after writing)
                    stall_s:float=5.0, # end the run when the input delivers nothing for this long
                    debug:bool=False): # show tracebacks
     "Predict masks (original size), poses and overlays of a folder, video or stack, or 3D poses."

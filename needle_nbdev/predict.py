@@ -205,7 +205,7 @@ def output_names(names, # input file names or paths, distinct
 # %% ../nbs/05_predict.ipynb #729ff8c0
 def save_masks(masks, # sequence of H×W masks ({0,1}) or probabilities
                out, # folder (png / tif) or .tif file (stack)
-               names=None, # input file names: whole stems kept (`output_names`); default mask_0000, ...
+               names=None, # input names: whole stems kept (`output_names`); default mask_0000, ...
                fmt:str='png', # 'png' (0/255), 'tif' (0/1 each) or 'stack' (a multi-page TIFF)
                force:bool=False # overwrite existing files
               ) -> list[Path]:
@@ -228,7 +228,7 @@ def save_masks(masks, # sequence of H×W masks ({0,1}) or probabilities
 
 # %% ../nbs/05_predict.ipynb #e1f9bdf6
 def _inputs(path) -> tuple:
-    "('video', path), ('stack', array), ('files', image paths), or ('stream', items) for an iterable."
+    "('video', path), ('stack', array), ('files', paths), or ('stream', items) for an iterable."
     if not isinstance(path, (str, Path)): return 'stream', path
     p = Path(path)
     if is_video(p): next(read_video(p)); return 'video', p      # a broken video fails here, early
@@ -292,18 +292,19 @@ def _prep(frames, cfg:dict):
 
 # %% ../nbs/05_predict.ipynb #4e3afd3b
 def predict_stream(model_or_run, # run directory or (model, config)
-                   frames, # iterable of (name, frame as stored, or a `Fault`), e.g. from `read_video`
+                   frames, # iterable of (name, frame as stored, or a `Fault`)
                    batch_size:int=8, # frames per model call (resize runs)
                    tile:int|None=None, overlap:int|None=None, tta=False, # see `predict`
                    threshold:float|None=None # mask threshold (default: the run's)
-                  ): # yields (name, frame, float32 probability, uint8 mask); (name, Fault, None, None)
+                  ): # yields (name, frame, probability, mask), or (name, Fault, None, None)
     "`predict` for a stream of frames: read and prepared in a thread, batched through the model."
     model, cfg = load_run(model_or_run) if isinstance(model_or_run, (str, Path)) else model_or_run
     th = cfg.get('threshold', 0.5) if threshold is None else threshold
     if cfg.get('mode', 'resize') != 'resize':                    # tiled runs: frame by frame
         for n, r in frames:
             try: yield n, r, *(predict((model, cfg), [(n, r)], tile, overlap, tta=tta,
-                                       threshold=th)[0] if not isinstance(r, Fault) else (None, None))
+                                       threshold=th)[0] if not isinstance(r, Fault) else (None,
+                                                                                          None))
             except ValueError as e: yield n, Fault('unreadable', _named(n, e)), None, None
         return
     for b in _batches(_prefetch(_prep(frames, cfg)), batch_size):
@@ -407,7 +408,8 @@ def _predict_frames(mc:tuple, kind:str, items, st:Path, kw:dict, localize:bool, 
         if isinstance(raw, Fault): return n, raw, None, None
         save_masks([m], st / 'masks', [outn.get(n, n)])
         return n, raw, m, locate(prob, mc[1]) if located else None
-    frames = predict_stream(mc, _conform(_frame_source(kind, items, stall_s), notes), **kw)
+    src = _frame_source(kind, items, stall_s)            # a folder's frames may differ in size
+    frames = predict_stream(mc, src if kind == 'files' else _conform(src, notes), **kw)
     with contextlib.ExitStack() as es:
         add = (es.enter_context(video_writer(st / 'overlay.mp4', video_fps(items)))
                if overlay and kind == 'video' else None)
@@ -421,7 +423,7 @@ def _predict_frames(mc:tuple, kind:str, items, st:Path, kw:dict, localize:bool, 
                 rows.append((n, _row(pose, t, *_status(raw, pose, notes.get(n), located))))
                 if overlay and m is not None: _overlay(st, outn.get(n, n), raw,
                                                        t.asdict() if track else pose, m, add)
-        except KeyboardInterrupt:                            # keep the rows so far, marked unfinished
+        except KeyboardInterrupt:                          # keep the rows so far, marked unfinished
             res['interrupted'] = True
             set_incomplete(st, f"interrupted after {len(rows)} frames; rows so far are kept")
     if localize or track: write_poses(st / 'poses.csv', rows,
@@ -435,8 +437,9 @@ def _overlay(st:Path, name:str, raw, pose, mask, add=None):
     im = draw_pose(read_image(raw, gray=False), pose, mask)
     if add is not None: return add(im)
     (st / 'overlays').mkdir(exist_ok=True)
-    with atomic_write(st / 'overlays' / output_names([name])[0]) as t:
-        cv2.imwrite(str(t), cv2.cvtColor(im, cv2.COLOR_RGB2BGR))
+    with atomic_write(p := st / 'overlays' / output_names([name])[0]) as t:
+        if not cv2.imwrite(str(t), cv2.cvtColor(im, cv2.COLOR_RGB2BGR)):
+            raise OSError(f"{p}: could not be written (disk full or not writable?)")
 
 # %% ../nbs/05_predict.ipynb #95f29056
 def predict_folder(model, # run directory
@@ -450,7 +453,7 @@ def predict_folder(model, # run directory
                    force:bool=False, # replace an existing output folder
                    progress:bool=True, # show a progress bar and the summary line
                    strict:bool=False, # after writing, raise if any frame's status is not ok
-                   stall_s:float|None=5.0 # end the run when the input delivers nothing for this long
+                   stall_s:float|None=5.0 # seconds without a frame that end the run (None: wait)
                   ) -> Path:
     "Predict every frame of a folder, video or stream (or slice of a stack) into an output folder."
     out = Path(out); kind, items = _inputs(input)
@@ -466,7 +469,8 @@ def predict_folder(model, # run directory
 
 # %% ../nbs/05_predict.ipynb #277131a4
 _POSE3D_COLS = ('file', 'tip_x_mm', 'tip_y_mm', 'tip_z_mm', 'entry_x_mm', 'entry_y_mm',
-                'entry_z_mm', 'dir_x', 'dir_y', 'dir_z', 'length_mm', 'reproj_px', 'status', 'reason')
+                'entry_z_mm', 'dir_x', 'dir_y', 'dir_z', 'length_mm', 'reproj_px', 'status',
+                'reason')
 
 def _stereo_pairs(left:Path, right:Path) -> list:
     "Frames of `left` and `right` paired by file name; an error lists the unmatched ones."
@@ -490,7 +494,8 @@ def _stereo_row(mc:tuple, lf:Path, rf:Path, cal:dict, st:Path, name:str, kw:dict
     try: (_, ml), (_, mr) = predict(mc, [lf, rf], **kw)
     except (ValueError, OSError) as e: return _pose3d_row(lf.name, StereoPose(reason=str(e)),
                                                           'unreadable')
-    save_masks([ml], st / 'masks' / 'left', [name]); save_masks([mr], st / 'masks' / 'right', [name])
+    save_masks([ml], st / 'masks' / 'left', [name])
+    save_masks([mr], st / 'masks' / 'right', [name])
     try: return _pose3d_row(lf.name, localize_stereo(ml, mr, cal, roi=mc[1].get('crop')))
     except BehindCameras as e: return _pose3d_row(lf.name, StereoPose(reason=f"{lf.name}: {e}"),
                                                   'behind_cameras')
@@ -519,7 +524,7 @@ def predict_stereo(model, # run directory, or (model, config)
                                     unit='pair', disable=not progress):
                 rows.append(_stereo_row(mc, lf, rf, cal, st, n, dict(tile=tile, overlap=overlap,
                                                                      tta=tta)))
-        except KeyboardInterrupt:                            # keep the rows so far, marked unfinished
+        except KeyboardInterrupt:                          # keep the rows so far, marked unfinished
             stopped = True; set_incomplete(st, f"interrupted after {len(rows)} pairs")
         with atomic_write(st / 'poses3d.csv') as t, open(t, 'w', newline='') as fh:
             csv.writer(fh).writerows([_POSE3D_COLS, *rows])

@@ -179,7 +179,7 @@ def _end(p, k):
 
 # %% ../nbs/08_stereo.ipynb #b3c1a001
 class BehindCameras(ValueError):
-    "A pose that triangulates behind a camera: swapped frames, or a calibration for the other order."
+    "A pose that triangulates behind a camera: swapped frames, or a calibration for the other way."
 
 # %% ../nbs/08_stereo.ipynb #5b2d7d3a
 def stereo_from_poses(left, # left 2D pose: NeedlePose, or a dict with tip and entry (pixels)

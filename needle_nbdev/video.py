@@ -29,7 +29,7 @@ class Fault:
 
 # %% ../nbs/00c_video.ipynb #cb788106
 def read_video(path, # a video file OpenCV can decode
-               faults:bool=False # end with a `Fault('truncated')` if fewer frames decode than declared
+               faults:bool=False # end with a `Fault` if fewer frames decode than the file declares
               ): # yields RGB uint8 H×W×3 frames, in order
     "Stream a video's frames as RGB arrays, one at a time; an error names the file."
     p = Path(path)
@@ -45,8 +45,8 @@ def read_video(path, # a video file OpenCV can decode
     finally: cap.release()
     if n == 0: raise ValueError(f"{p}: no frame could be decoded (not a video, or a broken one)")
     if faults and n + 1 < declared:           # containers may estimate their count by a frame
-        yield Fault('truncated', f"{p}: decoding stopped after frame {n} of the {declared} the file "
-                                 f"declares (truncated or corrupt); rows end there")
+        yield Fault('truncated', f"{p}: decoding stopped after frame {n} of the {declared} the "
+                                 f"file declares (truncated or corrupt); rows end there")
 
 # %% ../nbs/00c_video.ipynb #281c1d4c
 def video_fps(path, default:float=30.0) -> float:
@@ -93,8 +93,8 @@ def stall_guard(items, # any iterable, e.g. (name, frame) pairs from a camera
     while True:
         try: x = q.get(timeout=stall_s)
         except queue.Empty:
-            yield Fault('stalled', f"no frame for {stall_s:g} s after frame {n}: the stream stalled; "
-                                   f"the run ends with the rows so far"); return
+            yield Fault('stalled', f"no frame for {stall_s:g} s after frame {n}: the stream "
+                                   f"stalled; the run ends with the rows so far"); return
         if x is end: return
         if isinstance(x, BaseException): raise x
         n += 1; yield x
