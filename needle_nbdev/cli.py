@@ -24,7 +24,7 @@ def run_cli(prog:str, # command name, for messages
         if Path(sys.argv[0]).name == prog: sys.stdout.flush(); os._exit(130)
         raise SystemExit(130)
     except (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, PermissionError,
-            RuntimeError) as e:
+            RuntimeError, OSError) as e:
         if debug: raise
         print(f"{prog}: error: {e}", file=sys.stderr); raise SystemExit(1)
 
@@ -191,6 +191,8 @@ def needle_predict(model:str=None, # run directory from needle_train
                    right:str=None, # folder of right frames with the same file names (--stereo)
                    calib:str=None, # OpenCV YAML/XML stereo calibration (--stereo)
                    force:bool=False, # replace an existing output folder
+                   strict:bool=False, # exit 1 if any row's status is not ok (after writing)
+                   stall_s:float=5.0, # end the run when the input delivers nothing for this long
                    debug:bool=False): # show tracebacks
     "Predict masks (original size), poses and overlays of a folder, video or stack, or 3D poses."
     from needle_nbdev.predict import predict_stereo, predict_folder
@@ -198,11 +200,13 @@ def needle_predict(model:str=None, # run directory from needle_train
         _usage('needle_predict', '--stereo', model=model, left=left, right=right, calib=calib,
                out=out)
         o = run_cli('needle_predict', lambda: predict_stereo(model, left, right, calib, out, tile,
-                                                             overlap, tta or False, force), debug)
+                                                             overlap, tta or False, force,
+                                                             strict=strict), debug)
     else:
         _usage('needle_predict', 'needle_predict', model=model, input=input, out=out)
         o = run_cli('needle_predict', lambda: predict_folder(model, input, out, tile, overlap,
-            tta or False, localize, track, tip_head, overlay, force), debug)
+            tta or False, localize, track, tip_head, overlay, force, strict=strict,
+            stall_s=stall_s or None), debug)
     print(f"wrote {o}")
 
 # %% ../nbs/09_cli.ipynb #9614ab15

@@ -10,8 +10,8 @@ import numpy as np, cv2, tifffile
 
 # %% auto #0
 __all__ = ['CROP', 'atomic_write', 'staged_dir', 'scale_crop', 'read_raw', 'read_image', 'read_mask', 'read_stack', 'write_stack',
-           'isbi_root', 'load_isbi', 'parse_slices', 'natural_key', 'list_images', 'pair_files', 'load_pair',
-           'write_poses', 'read_poses']
+           'isbi_root', 'load_isbi', 'parse_slices', 'file_stem', 'natural_key', 'list_images', 'pair_files',
+           'load_pair', 'write_poses', 'read_poses']
 
 # %% ../nbs/00_data.ipynb #f28d3dcb
 @contextlib.contextmanager
@@ -261,12 +261,14 @@ _MASK_SUFFIXES = ('_mask', '-mask', '_masks', '_label', '_labels', '-label', '_g
                   '_annotation')
 _IMAGE_SUFFIXES = ('_img', '_image', '-img')
 
-def _stem(p:Path) -> str:
-    "File name without its extension; `.ome.tif(f)` counts as one extension."
-    n = p.name
+def file_stem(p) -> str:
+    "File name without its last extension (`.ome.tif(f)` counts as one): every other dot is kept."
+    n = Path(p).name
     for ext in ('.ome.tiff', '.ome.tif'):
-        if n.lower().endswith(ext): return n[:-len(ext)]
-    return p.stem
+        if n.lower().endswith(ext) and len(n) > len(ext): return n[:-len(ext)]
+    return Path(n).stem
+
+_stem = file_stem                                    # the name the pairing functions below use
 
 # %% ../nbs/00_data.ipynb #8a5a3040
 def _key(p:Path, suffixes) -> str:

@@ -5,21 +5,24 @@
 # %% ../nbs/05_predict.ipynb #c52c7481
 from __future__ import annotations
 import csv, contextlib
+from collections import Counter
 from pathlib import Path
 import numpy as np, cv2
 from .io import (read_image, read_raw, read_mask, read_stack, write_stack, pair_files,
                              atomic_write, staged_dir, read_poses, write_poses, list_images,
-                             load_isbi, parse_slices)
-from .video import is_video, read_video, video_fps, video_writer
-from .runs import load_run
+                             load_isbi, parse_slices, file_stem)
+from .video import (is_video, read_video, video_fps, video_writer, Fault,
+                                 stall_guard)
+from .runs import load_run, set_incomplete
 from .localize import locate, draw_pose, frame_scores
 from .track import TipTracker
 from .tiphead import load_tip_head, refine_tip
-from .stereo import load_calib, localize_stereo, StereoPose
+from .stereo import load_calib, localize_stereo, StereoPose, BehindCameras
 
 # %% auto #0
-__all__ = ['TRACK_COLS', 'tile_plan', 'blend_window', 'predict_tiled', 'frame_to_input', 'input_to_frame', 'predict',
-           'save_masks', 'predict_stream', 'predict_folder', 'predict_stereo', 'evaluate']
+__all__ = ['TRACK_COLS', 'STATUS_COLS', 'ENDS', 'tile_plan', 'blend_window', 'predict_tiled', 'frame_to_input', 'input_to_frame',
+           'predict', 'output_names', 'save_masks', 'predict_stream', 'status_summary', 'predict_folder',
+           'predict_stereo', 'evaluate']
 
 # %% ../nbs/05_predict.ipynb #f780d3b3
 def tile_plan(h:int, w:int, tile:int, overlap:int) -> dict:
@@ -183,10 +186,26 @@ def predict(model_or_run, # run directory, (model, config), or a bare Keras mode
         out.append((prob, (prob >= th).astype(np.uint8)))
     return out
 
+# %% ../nbs/05_predict.ipynb #c9a1e001
+def output_names(names, # input file names or paths, distinct
+                 ext:str='.png' # the outputs' extension
+                ) -> list[str]: # one output name per input, distinct (ignoring case)
+    "Output names: each input's whole stem + `ext`; inputs that would share one get longer names."
+    names = [Path(n).name for n in names]
+    first = [file_stem(n) + ext for n in names]
+    count = Counter(f.casefold() for f in first)
+    out, used = [], set()
+    for n, f in zip(names, first):
+        c = f if count[f.casefold()] == 1 else n + ext
+        s, k = c, 0
+        while s.casefold() in used: k += 1; s = f"{c[:-len(ext)]}~{k}{ext}"
+        used.add(s.casefold()); out.append(s)
+    return out
+
 # %% ../nbs/05_predict.ipynb #729ff8c0
 def save_masks(masks, # sequence of H×W masks ({0,1}) or probabilities
                out, # folder (png / tif) or .tif file (stack)
-               names=None, # file names (stems are kept); default mask_0000, ...
+               names=None, # input names: whole stems kept (`output_names`); default mask_0000, ...
                fmt:str='png', # 'png' (0/255), 'tif' (0/1 each) or 'stack' (a multi-page TIFF)
                force:bool=False # overwrite existing files
               ) -> list[Path]:
@@ -197,20 +216,20 @@ def save_masks(masks, # sequence of H×W masks ({0,1}) or probabilities
         return [write_stack(out, arr, force=force)]
     if fmt not in ('png', 'tif'): raise ValueError(f"fmt must be 'png', 'tif' or 'stack', got "
                                                    f"{fmt!r}")
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    names = names or [f'mask_{i:04d}' for i in range(len(masks))]
-    paths = []
-    for m, n in zip(masks, names):
-        p = out / (Path(n).name.split('.')[0] + '.' + fmt)
-        with atomic_write(p, force) as t:
-            if fmt == 'png': cv2.imwrite(str(t), (np.asarray(m) > 0).astype(np.uint8) * 255)
-            else: tifffile.imwrite(t, (np.asarray(m) > 0).astype(np.uint8))
+    out = Path(out); out.mkdir(parents=True, exist_ok=True); paths = []
+    for m, n in zip(masks, output_names(names or [f'mask_{i:04d}' for i in range(len(masks))],
+                                        '.' + fmt)):
+        with atomic_write(p := out / n, force) as t:
+            if fmt == 'png' and not cv2.imwrite(str(t), (np.asarray(m) > 0).astype(np.uint8) * 255):
+                raise OSError(f"{p}: could not be written (disk full or not writable?)")
+            if fmt == 'tif': tifffile.imwrite(t, (np.asarray(m) > 0).astype(np.uint8))
         paths.append(p)
     return paths
 
 # %% ../nbs/05_predict.ipynb #e1f9bdf6
 def _inputs(path) -> tuple:
-    "('video', path), ('stack', array) for a TIFF stack, or ('files', image paths) for a folder."
+    "('video', path), ('stack', array), ('files', paths), or ('stream', items) for an iterable."
+    if not isinstance(path, (str, Path)): return 'stream', path
     p = Path(path)
     if is_video(p): next(read_video(p)); return 'video', p      # a broken video fails here, early
     if p.is_file():
@@ -258,43 +277,111 @@ def _batches(items, n:int):
         if len(b) == n: yield b; b = []
     if b: yield b
 
+# %% ../nbs/05_predict.ipynb #d1f4a001
+def _named(n:str, e) -> str:
+    "An error's message, with the frame's name in front unless it names the frame already."
+    return str(e) if str(n) in str(e) else f"{n}: {e}"
+
+def _prep(frames, cfg:dict):
+    "(name, frame, network input) per frame; (name, `Fault`, None) for one that cannot be used."
+    for n, r in frames:
+        if isinstance(r, Fault): yield n, r, None; continue
+        try: yield n, r, read_image(r, cfg.get('crop'), tuple(cfg['size']),
+                                    cfg.get('channels', 1) == 1, n)
+        except ValueError as e: yield n, Fault('unreadable', _named(n, e)), None
+
 # %% ../nbs/05_predict.ipynb #4e3afd3b
 def predict_stream(model_or_run, # run directory or (model, config)
-                   frames, # iterable of (name, frame as stored), e.g. from `read_video`
+                   frames, # iterable of (name, frame as stored, or a `Fault`)
                    batch_size:int=8, # frames per model call (resize runs)
                    tile:int|None=None, overlap:int|None=None, tta=False, # see `predict`
                    threshold:float|None=None # mask threshold (default: the run's)
-                  ): # yields (name, frame, float32 probability, uint8 mask) per frame, in order
+                  ): # yields (name, frame, probability, mask), or (name, Fault, None, None)
     "`predict` for a stream of frames: read and prepared in a thread, batched through the model."
     model, cfg = load_run(model_or_run) if isinstance(model_or_run, (str, Path)) else model_or_run
     th = cfg.get('threshold', 0.5) if threshold is None else threshold
     if cfg.get('mode', 'resize') != 'resize':                    # tiled runs: frame by frame
         for n, r in frames:
-            yield n, r, *predict((model, cfg), [(n, r)], tile, overlap, tta=tta, threshold=th)[0]
+            try: yield n, r, *(predict((model, cfg), [(n, r)], tile, overlap, tta=tta,
+                                       threshold=th)[0] if not isinstance(r, Fault) else (None,
+                                                                                          None))
+            except ValueError as e: yield n, Fault('unreadable', _named(n, e)), None, None
         return
-    prep = ((n, r, read_image(r, cfg.get('crop'), tuple(cfg['size']), cfg.get('channels', 1) == 1,
-                              n)) for n, r in frames)
-    for b in _batches(_prefetch(prep), batch_size):
-        for (n, r, _), p in zip(b, _model_batch(model, np.stack([x for *_, x in b]), tta)):
-            prob = _paste(p, r.shape[:2], cfg)
+    for b in _batches(_prefetch(_prep(frames, cfg)), batch_size):
+        ok = [x for *_, x in b if x is not None]
+        probs = iter(_model_batch(model, np.stack(ok), tta) if ok else ())
+        for n, r, x in b:
+            if x is None: yield n, r, None, None; continue
+            prob = _paste(next(probs), r.shape[:2], cfg)
             yield n, r, prob, (prob >= th).astype(np.uint8)
 
 # %% ../nbs/05_predict.ipynb #1ee2ac20
-def _frame_source(kind:str, items):
-    "(name, frame as stored) per frame: a folder's files, or a video's frames as frame_00000.png."
-    if kind == 'video': return ((f'frame_{k:05d}.png', f) for k, f in enumerate(read_video(items)))
-    return ((f.name, read_raw(f)) for f in items)
+def _read_frame(f:Path) -> tuple:
+    "(name, frame as stored), or (name, `Fault('unreadable')`) for a file that cannot be decoded."
+    try: return f.name, read_raw(f)
+    except (ValueError, OSError) as e: return f.name, Fault('unreadable', _named(f.name, e))
+
+def _frame_source(kind:str, items, stall_s:float|None=None):
+    "(name, frame or `Fault`) per item: a folder's files, a video's frames (frame_00000.png, ...)."
+    if kind == 'video': src = (('', f) if isinstance(f, Fault) else (f'frame_{k:05d}.png', f)
+                               for k, f in enumerate(read_video(items, faults=True)))
+    else: src = iter(items) if kind == 'stream' else map(_read_frame, items)
+    return (('', x) if isinstance(x, Fault) else x for x in stall_guard(src, stall_s))
+
+# %% ../nbs/05_predict.ipynb #d1f4a002
+def _conform(frames, notes:dict):
+    "Frames of a video or stream at the first frame's size; `notes[name]` says which were resized."
+    hw = None
+    for n, x in frames:
+        if not isinstance(x, Fault):
+            if hw is None: hw = x.shape[:2]
+            elif x.shape[:2] != hw:
+                notes[n] = (f"{n}: frame is {x.shape[1]}x{x.shape[0]}, the stream's are "
+                            f"{hw[1]}x{hw[0]}: resized to them")
+                x = cv2.resize(x, hw[::-1], interpolation=cv2.INTER_AREA)
+        yield n, x
 
 # %% ../nbs/05_predict.ipynb #2e6787a7
 TRACK_COLS = ('tracked_tip_x', 'tracked_tip_y', 'tracked_angle_deg', 'track_state', 'confidence')
+STATUS_COLS = ('status', 'reason')
+ENDS = ('truncated', 'stalled')                                  # statuses that end a stream
 
-def _row(pose, t) -> dict|None:
-    "A poses.csv row: the frame's detection and, when tracking, the tracked pose beside it."
-    d = pose.asdict() if pose else None
+def _row(pose, t, status:str='ok', reason:str='') -> dict:
+    "A poses.csv row: the detection, the tracked pose beside it when tracking, status and reason."
+    d = dict(pose.asdict() if pose else {}, status=status, reason=reason)
     if t is None: return d
     tip = t.tip or (None, None)
-    return dict(d or {}, tracked_tip_x=tip[0], tracked_tip_y=tip[1],
+    return dict(d, tracked_tip_x=tip[0], tracked_tip_y=tip[1],
                 tracked_angle_deg=t.angle_deg, track_state=t.state, confidence=t.confidence)
+
+# %% ../nbs/05_predict.ipynb #d1f4a003
+def _status(raw, pose, note=None, located:bool=True) -> tuple:
+    "(status, reason) of a frame: its `Fault`, size_changed, no_needle, or ok."
+    if isinstance(raw, Fault): return raw.status, raw.reason
+    why = '' if pose or not located else f"no needle: {pose.reason}"
+    if note: return 'size_changed', note + (f"; {why}" if why else '')
+    return ('no_needle', why) if why else ('ok', '')
+
+# %% ../nbs/05_predict.ipynb #d1f4a004
+def status_summary(statuses, # the status of every row
+                   what:str='frames' # what a row is: frames or pairs
+                  ) -> str:
+    "One line: the number of rows, then of each status, `ok` first."
+    c = Counter(statuses)
+    return f"{sum(c.values())} {what}: " + (', '.join(f"{c[k]} {k}" for k in sorted(
+        c, key=lambda k: (k != 'ok', k))) or 'none')
+
+# %% ../nbs/05_predict.ipynb #d1f4a006
+def _finish(prog:str, out:Path, statuses:list, end, what:str, strict:bool, progress:bool,
+            interrupted:bool):
+    "After the outputs are in place: the end fault's line, the summary line, and --strict."
+    import sys
+    if progress and end: print(f"{prog}: {end.reason}", file=sys.stderr)
+    if progress: print(f"{prog}: {status_summary(statuses, what)}", flush=True)
+    if interrupted: raise KeyboardInterrupt
+    bad = sum(s != 'ok' for s in statuses)
+    if strict and (bad or end): raise ValueError(f"{out}: {bad} of the {len(statuses)} {what} are "
+        f"not ok" + (f", and the input ended early ({end.status})" if end else '') + " (--strict)")
 
 # %% ../nbs/05_predict.ipynb #8747dbcb
 def _ordered_map(fn, items, workers:int=2, ahead:int=8):
@@ -310,26 +397,39 @@ def _ordered_map(fn, items, workers:int=2, ahead:int=8):
 
 # %% ../nbs/05_predict.ipynb #ad8ec3f7
 def _predict_frames(mc:tuple, kind:str, items, st:Path, kw:dict, localize:bool, track:bool,
-                    overlay:bool, progress:bool, head=None):
-    "Masks (and poses.csv, overlays) of every frame of a folder or video into the folder `st`."
+                    overlay:bool, progress:bool, head=None, stall_s=None) -> dict:
+    "Masks (and poses.csv, overlays) of every frame into `st`: statuses, end fault, interrupted."
     from tqdm.auto import tqdm
-    (st / 'masks').mkdir(); rows, tracker = [], TipTracker() if track else None
+    (st / 'masks').mkdir(); rows, tracker, notes = [], TipTracker() if track else None, {}
+    outn = dict(zip(ns := [f.name for f in items], output_names(ns))) if kind == 'files' else {}
+    located, res = localize or overlay or track, dict(statuses=[], end=None, interrupted=False)
     def post(x):                                    # per frame, in worker threads: mask and pose
-        n, raw, prob, m = x; save_masks([m], st / 'masks', [n])
-        return n, raw, m, locate(prob, mc[1]) if (localize or overlay or track) else None
+        n, raw, prob, m = x
+        if isinstance(raw, Fault): return n, raw, None, None
+        save_masks([m], st / 'masks', [outn.get(n, n)])
+        return n, raw, m, locate(prob, mc[1]) if located else None
+    src = _frame_source(kind, items, stall_s)            # a folder's frames may differ in size
+    frames = predict_stream(mc, src if kind == 'files' else _conform(src, notes), **kw)
     with contextlib.ExitStack() as es:
         add = (es.enter_context(video_writer(st / 'overlay.mp4', video_fps(items)))
                if overlay and kind == 'video' else None)
-        for n, raw, m, pose in tqdm(_ordered_map(post,
-                                                 predict_stream(mc, _frame_source(kind, items),
-                                                                      **kw)),
-                                    total=len(items) if kind == 'files' else None,
-                                    desc='needle_predict', unit='frame', disable=not progress):
-            if head is not None and pose: pose = refine_tip(head, raw, pose)
-            t = tracker.update(pose) if track else None        # in frame order
-            rows.append((n, _row(pose, t)))
-            if overlay: _overlay(st, n, raw, t.asdict() if track else pose, m, add)
-    if localize or track: write_poses(st / 'poses.csv', rows, extra=TRACK_COLS if track else ())
+        try:
+            for n, raw, m, pose in tqdm(_ordered_map(post, frames), desc='needle_predict',
+                                        total=len(items) if kind == 'files' else None,
+                                        unit='frame', disable=not progress):
+                if isinstance(raw, Fault) and raw.status in ENDS: res['end'] = raw; continue
+                if head is not None and pose: pose = refine_tip(head, raw, pose)
+                t = tracker.update(pose) if track else None        # in frame order
+                rows.append((n, _row(pose, t, *_status(raw, pose, notes.get(n), located))))
+                if overlay and m is not None: _overlay(st, outn.get(n, n), raw,
+                                                       t.asdict() if track else pose, m, add)
+        except KeyboardInterrupt:                          # keep the rows so far, marked unfinished
+            res['interrupted'] = True
+            set_incomplete(st, f"interrupted after {len(rows)} frames; rows so far are kept")
+    if localize or track: write_poses(st / 'poses.csv', rows,
+                                      extra=(TRACK_COLS if track else ()) + STATUS_COLS)
+    res['statuses'] = [r['status'] for _, r in rows]
+    return res
 
 # %% ../nbs/05_predict.ipynb #01aa04b9
 def _overlay(st:Path, name:str, raw, pose, mask, add=None):
@@ -337,12 +437,13 @@ def _overlay(st:Path, name:str, raw, pose, mask, add=None):
     im = draw_pose(read_image(raw, gray=False), pose, mask)
     if add is not None: return add(im)
     (st / 'overlays').mkdir(exist_ok=True)
-    with atomic_write(st / 'overlays' / (Path(name).stem + '.png')) as t:
-        cv2.imwrite(str(t), cv2.cvtColor(im, cv2.COLOR_RGB2BGR))
+    with atomic_write(p := st / 'overlays' / output_names([name])[0]) as t:
+        if not cv2.imwrite(str(t), cv2.cvtColor(im, cv2.COLOR_RGB2BGR)):
+            raise OSError(f"{p}: could not be written (disk full or not writable?)")
 
 # %% ../nbs/05_predict.ipynb #95f29056
 def predict_folder(model, # run directory
-                   input, # folder of frames, or a multi-page TIFF
+                   input, # folder of frames, a video, a multi-page TIFF, or (name, frame) pairs
                    out, # output folder to create
                    tile:int|None=None, overlap:int|None=None, tta=False, # see `predict_tiled`
                    localize:bool=False, # write poses.csv from `localize_needle`
@@ -350,21 +451,26 @@ def predict_folder(model, # run directory
                    tip_head=None, # refine tips with a tip head: 'synth' (shipped) or a .keras file
                    overlay:bool=False, # write overlays with the mask and pose
                    force:bool=False, # replace an existing output folder
-                   progress:bool=True # show a progress bar
+                   progress:bool=True, # show a progress bar and the summary line
+                   strict:bool=False, # after writing, raise if any frame's status is not ok
+                   stall_s:float|None=5.0 # seconds without a frame that end the run (None: wait)
                   ) -> Path:
-    "Predict every frame of a folder or video (or slice of a stack) into an output folder."
-    out, inp = Path(out), Path(input)
-    kind, items = _inputs(inp); _check_out(out, inp)
+    "Predict every frame of a folder, video or stream (or slice of a stack) into an output folder."
+    out = Path(out); kind, items = _inputs(input)
+    if kind != 'stream': _check_out(out, Path(input))
     mc, kw = load_run(model), dict(tile=tile, overlap=overlap, tta=tta)
     with staged_dir(out, force) as st:
-        if kind == 'stack': _predict_stack(mc, items, st, kw, progress)
-        else: _predict_frames(mc, kind, items, st, kw, localize, track, overlay, progress,
-                              load_tip_head(tip_head) if tip_head else None)
+        if kind == 'stack': _predict_stack(mc, items, st, kw, progress); return out
+        res = _predict_frames(mc, kind, items, st, kw, localize, track, overlay, progress,
+                              load_tip_head(tip_head) if tip_head else None, stall_s)
+    _finish('needle_predict', out, res['statuses'], res['end'], 'frames', strict, progress,
+            res['interrupted'])
     return out
 
 # %% ../nbs/05_predict.ipynb #277131a4
 _POSE3D_COLS = ('file', 'tip_x_mm', 'tip_y_mm', 'tip_z_mm', 'entry_x_mm', 'entry_y_mm',
-                'entry_z_mm', 'dir_x', 'dir_y', 'dir_z', 'length_mm', 'reproj_px', 'reason')
+                'entry_z_mm', 'dir_x', 'dir_y', 'dir_z', 'length_mm', 'reproj_px', 'status',
+                'reason')
 
 def _stereo_pairs(left:Path, right:Path) -> list:
     "Frames of `left` and `right` paired by file name; an error lists the unmatched ones."
@@ -375,39 +481,54 @@ def _stereo_pairs(left:Path, right:Path) -> list:
     return [(files[0][k], files[1][k]) for k in sorted(files[0])]
 
 # %% ../nbs/05_predict.ipynb #1e92f494
-def _pose3d_row(name, sp:StereoPose) -> list:
-    "One poses3d.csv row."
-    if not sp: return [name] + [''] * 11 + [sp.reason]
+def _pose3d_row(name, sp:StereoPose, status:str|None=None) -> list:
+    "One poses3d.csv row; the status defaults to ok for a pose, no_needle without one."
+    status = status or ('ok' if sp else 'no_needle')
+    if not sp: return [name] + [''] * 11 + [status, sp.reason]
     return [name, *(f'{v:.3f}' for v in (*sp.tip, *sp.entry)), *(f'{v:.5f}' for v in sp.direction),
-            f'{sp.length_mm:.3f}', f'{sp.reproj_px:.3f}', sp.reason]
+            f'{sp.length_mm:.3f}', f'{sp.reproj_px:.3f}', status, sp.reason]
+
+# %% ../nbs/05_predict.ipynb #d1f4a007
+def _stereo_row(mc:tuple, lf:Path, rf:Path, cal:dict, st:Path, name:str, kw:dict) -> list:
+    "Masks and the poses3d.csv row of one pair; a fault of this pair goes into its row's status."
+    try: (_, ml), (_, mr) = predict(mc, [lf, rf], **kw)
+    except (ValueError, OSError) as e: return _pose3d_row(lf.name, StereoPose(reason=str(e)),
+                                                          'unreadable')
+    save_masks([ml], st / 'masks' / 'left', [name])
+    save_masks([mr], st / 'masks' / 'right', [name])
+    try: return _pose3d_row(lf.name, localize_stereo(ml, mr, cal, roi=mc[1].get('crop')))
+    except BehindCameras as e: return _pose3d_row(lf.name, StereoPose(reason=f"{lf.name}: {e}"),
+                                                  'behind_cameras')
 
 # %% ../nbs/05_predict.ipynb #735514a7
-def predict_stereo(model, # run directory
+def predict_stereo(model, # run directory, or (model, config)
                    left, # folder of left frames
                    right, # folder of right frames (same file names)
                    calib, # calibration file (.yml/.xml) or dict
                    out, # output folder to create
                    tile:int|None=None, overlap:int|None=None, tta=False, # see `predict`
                    force:bool=False, # replace an existing output folder
-                   progress:bool=True # show a progress bar
+                   progress:bool=True, # show a progress bar and the summary line
+                   strict:bool=False # after writing, raise if any pair's status is not ok
                   ) -> Path:
     "Predict the masks of every pair, localize each needle in 3D; write OUT/poses3d.csv, masks."
     from tqdm.auto import tqdm
     left, right, out = Path(left), Path(right), Path(out)
     pairs = _stereo_pairs(left, right)
     cal = calib if isinstance(calib, dict) else load_calib(calib)
-    mc = load_run(model); rows = []
+    mc = load_run(model) if isinstance(model, (str, Path)) else model
+    names, rows, stopped = output_names([lf.name for lf, _ in pairs]), [], False
     with staged_dir(out, force) as st:
-        for lf, rf in tqdm(pairs, desc='needle_predict --stereo', unit='pair',
-                           disable=not progress):
-            (_, ml), (_, mr) = predict(mc, [lf, rf], tile, overlap, tta=tta)
-            save_masks([ml], st / 'masks' / 'left', [lf.name])
-            save_masks([mr], st / 'masks' / 'right', [rf.name])
-            try: sp = localize_stereo(ml, mr, cal, roi=mc[1].get('crop'))
-            except ValueError as e: raise ValueError(f"{lf} / {rf}: {e}") from None
-            rows.append(_pose3d_row(lf.name, sp))
-        with open(st / 'poses3d.csv', 'w', newline='') as fh:
+        try:
+            for (lf, rf), n in tqdm(list(zip(pairs, names)), desc='needle_predict --stereo',
+                                    unit='pair', disable=not progress):
+                rows.append(_stereo_row(mc, lf, rf, cal, st, n, dict(tile=tile, overlap=overlap,
+                                                                     tta=tta)))
+        except KeyboardInterrupt:                          # keep the rows so far, marked unfinished
+            stopped = True; set_incomplete(st, f"interrupted after {len(rows)} pairs")
+        with atomic_write(st / 'poses3d.csv') as t, open(t, 'w', newline='') as fh:
             csv.writer(fh).writerows([_POSE3D_COLS, *rows])
+    _finish('needle_predict', out, [r[-2] for r in rows], None, 'pairs', strict, progress, stopped)
     return out
 
 # %% ../nbs/05_predict.ipynb #c08846bd

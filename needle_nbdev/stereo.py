@@ -13,7 +13,7 @@ from .localize import localize_needle
 
 # %% auto #0
 __all__ = ['stereo_rig', 'camera', 'project', 'projection_matrices', 'save_calib', 'load_calib', 'fundamental_matrix',
-           'triangulate', 'StereoPose', 'stereo_from_poses', 'localize_stereo']
+           'triangulate', 'StereoPose', 'BehindCameras', 'stereo_from_poses', 'localize_stereo']
 
 # %% ../nbs/08_stereo.ipynb #526d054f
 def stereo_rig(size:tuple=(720, 1280), # frame (h, w) of both cameras
@@ -177,6 +177,10 @@ def _end(p, k):
     "End `k` ('tip' or 'entry') of a NeedlePose or dict, as a float array."
     return np.asarray(p[k] if isinstance(p, dict) else getattr(p, k), np.float64)
 
+# %% ../nbs/08_stereo.ipynb #b3c1a001
+class BehindCameras(ValueError):
+    "A pose that triangulates behind a camera: swapped frames, or a calibration for the other way."
+
 # %% ../nbs/08_stereo.ipynb #5b2d7d3a
 def stereo_from_poses(left, # left 2D pose: NeedlePose, or a dict with tip and entry (pixels)
                       right, # right 2D pose
@@ -208,7 +212,7 @@ def stereo_from_poses(left, # left 2D pose: NeedlePose, or a dict with tip and e
     d = d / np.linalg.norm(d) * (1 if (tip - entries.mean(0)) @ d >= 0 else -1)
     zl, zr = tip[2], (calib['R'] @ tip + np.ravel(calib['T']))[2]
     if zl <= 0 or zr <= 0:
-        raise ValueError(f"negative depth (tip at z = {min(zl, zr):.1f} mm): the left and right "
+        raise BehindCameras(f"negative depth (tip at z = {min(zl, zr):.1f} mm): the left and right "
                          f"frames look swapped, or the calibration is for the other order")
     entry = c + max((e - c) @ d for e in entries) * d
     tip = c + ((tip - c) @ d) * d

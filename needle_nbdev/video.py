@@ -4,13 +4,14 @@
 
 # %% ../nbs/00c_video.ipynb #3d2a52bc
 from __future__ import annotations
-import contextlib
+import contextlib, threading, queue
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, cv2
 from .io import atomic_write
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'is_video', 'read_video', 'video_fps', 'video_writer']
+__all__ = ['VIDEO_EXTS', 'is_video', 'Fault', 'read_video', 'video_fps', 'video_writer', 'stall_guard']
 
 # %% ../nbs/00c_video.ipynb #c302a053
 VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv', '.m4v', '.mpg', '.mpeg', '.wmv')
@@ -19,8 +20,16 @@ def is_video(path) -> bool:
     "Is `path` a file with a video extension?"
     return Path(path).suffix.lower() in VIDEO_EXTS and Path(path).is_file()
 
+# %% ../nbs/00c_video.ipynb #a7f1c001
+@dataclass(frozen=True)
+class Fault:
+    "A stream item that is not a usable frame: a status (`unreadable`, `truncated`, ...), a reason."
+    status: str # one word, as in the `status` column of poses.csv
+    reason: str # one line naming the file or frame and the problem
+
 # %% ../nbs/00c_video.ipynb #cb788106
-def read_video(path # a video file OpenCV can decode
+def read_video(path, # a video file OpenCV can decode
+               faults:bool=False # end with a `Fault` if fewer frames decode than the file declares
               ): # yields RGB uint8 H×W×3 frames, in order
     "Stream a video's frames as RGB arrays, one at a time; an error names the file."
     p = Path(path)
@@ -28,12 +37,16 @@ def read_video(path # a video file OpenCV can decode
     cap = cv2.VideoCapture(str(p)); n = 0
     try:
         if not cap.isOpened(): raise ValueError(f"{p}: OpenCV cannot open this file as a video")
+        declared = int(max(cap.get(cv2.CAP_PROP_FRAME_COUNT), 0))
         while True:
             ok, f = cap.read()
             if not ok: break
             n += 1; yield cv2.cvtColor(f, cv2.COLOR_BGR2RGB)
     finally: cap.release()
     if n == 0: raise ValueError(f"{p}: no frame could be decoded (not a video, or a broken one)")
+    if faults and n + 1 < declared:           # containers may estimate their count by a frame
+        yield Fault('truncated', f"{p}: decoding stopped after frame {n} of the {declared} the "
+                                 f"file declares (truncated or corrupt); rows end there")
 
 # %% ../nbs/00c_video.ipynb #281c1d4c
 def video_fps(path, default:float=30.0) -> float:
@@ -62,3 +75,26 @@ def video_writer(path, # .mp4 (MPEG-4 part 2) or .avi (Motion JPEG)
         try: yield add
         finally:
             if vw: vw[0].release()
+
+# %% ../nbs/00c_video.ipynb #a7f1c003
+def stall_guard(items, # any iterable, e.g. (name, frame) pairs from a camera
+                stall_s:float|None=5.0, # seconds without an item that end the stream (None: wait)
+                depth:int=4 # items read ahead
+               ): # yields the items, then a `Fault('stalled')` if the source stalls
+    "Iterate `items` in a thread; end with a `Fault` when none arrives for `stall_s` seconds."
+    if not stall_s: yield from items; return
+    q, end, n = queue.Queue(depth), object(), 0
+    def work():
+        try:
+            for x in items: q.put(x)
+        except BaseException as e: q.put(e)                        # raised again in the consumer
+        q.put(end)
+    threading.Thread(target=work, daemon=True).start()
+    while True:
+        try: x = q.get(timeout=stall_s)
+        except queue.Empty:
+            yield Fault('stalled', f"no frame for {stall_s:g} s after frame {n}: the stream "
+                                   f"stalled; the run ends with the rows so far"); return
+        if x is end: return
+        if isinstance(x, BaseException): raise x
+        n += 1; yield x
