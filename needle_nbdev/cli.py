@@ -131,7 +131,8 @@ def needle_train(images:str=None, # folder of training images
                  patch_fg:float=None, # share of patches (or tiles) placed on an object
                  xla:bool=False, # compile the training step with XLA (compiling takes time)
                  steps_per_epoch:int=None, # batches per epoch (default: one pass over the data)
-                 init:str=None, # start from a .keras file, or synth: pretrained on synthetic frames
+                 init:str=None, # prior (shipped; planned for needles), synth, none, or a file
+                 freeze:str=None, # encoder: keep the initial encoder (planned with the prior)
                  resume:str=None, # continue this run directory
                  force:bool=False, # replace an existing run directory
                  no_plan:bool=False, # skip the plan: today's fixed defaults (see `train`)
@@ -148,7 +149,8 @@ def needle_train(images:str=None, # folder of training images
               strategy=strategy, cluster=cluster, mixed_precision=mixed_precision,
               time_limit=None if minutes is None
               else minutes * 60, cosine=cosine, cache=cache, patch=_hw(patch, 'patch'),
-              patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch, init=init)
+              patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch, init=init,
+              freeze=freeze)
     if resume: run = run_cli('needle_train', lambda: train(out=resume, resume=True, epochs=epochs),
                              debug)
     elif isbi or no_plan or not images or strategy:         # workers must not plan apart
@@ -176,7 +178,7 @@ def needle_plan(images:str=None, # folder of training images
 
 # %% ../nbs/09_cli.ipynb #f8c792c5
 @call_parse
-def needle_predict(model:str=None, # run directory from needle_train
+def needle_predict(model:str=None, # run directory from needle_train, or prior (shipped)
                    input:str=None, # folder of frames, a video (.mp4, .avi, ...) or a TIFF stack
                    out:str=None, # output folder to create
                    tile:int=None, # tile size for EM runs (default: the training tile)
@@ -211,7 +213,7 @@ def needle_predict(model:str=None, # run directory from needle_train
 
 # %% ../nbs/09_cli.ipynb #9614ab15
 @call_parse
-def needle_evaluate(model:str=None, # run directory from needle_train
+def needle_evaluate(model:str=None, # run directory from needle_train, or prior (shipped)
                     images:str=None, # folder of frames
                     masks:str=None, # folder of ground-truth masks
                     poses:str=None, # ground-truth poses.csv (needle data)

@@ -8,6 +8,7 @@ import os, time, math
 import numpy as np, cv2
 from scipy import ndimage as ndi
 from .io import pair_files, read_raw, load_pair
+from .runs import read_config, run_dir
 
 # %% auto #0
 __all__ = ['DEFAULT_MINUTES', 'PLANNED', 'fingerprint', 'data_kind', 'structure_px', 'measure_step', 'plan', 'plan_folders',
@@ -130,7 +131,7 @@ DEFAULT_MINUTES = 10.0   # a bare `needle_train --images --masks --out` trains f
 PLANNED = ('crop', 'channels', 'mode', 'size', 'patch', 'batch_size', 'filters', 'preset',
            'patch_fg', 'augment', 'loss', 'batch_norm', 'lr', 'cosine', 'reduce_lr',
            'early_stopping', 'per_frame', 'time_limit', 'steps_per_epoch', 'epochs', 'cache',
-           'split')
+           'split', 'init', 'freeze')
 _SEQ = 0.3    # near-duplicate share of consecutive frames above which the frames are a sequence
 
 # %% ../nbs/04d_plan.ipynb #9c593597
@@ -237,6 +238,13 @@ def _given_net(given:dict) -> list|None:
     m = PRESETS[given['preset']]((None, None, 1))
     return [int(l.filters) for l in m.layers if l.name.endswith('conv2') and 'dec' not in l.name]
 
+# %% ../nbs/04d_plan.ipynb #d670bab5
+def _prior_net(kind:str, channels:int, given:dict) -> list|None:
+    "The shipped prior's filters, when a run on needle-like gray frames should start from it."
+    if kind != 'needle-like' or channels != 1 or any(given.get(k) for k in
+                                                     ('init', 'filters', 'preset')): return None
+    return read_config(run_dir('prior'))['filters']
+
 # %% ../nbs/04d_plan.ipynb #5f4f6d79
 def _reserve(fp:dict, g:dict, inp:list, bs:int, st:float) -> float:
     "Seconds kept for the end of a run: 15 s, plus the final validation of two checkpoints."
@@ -264,7 +272,9 @@ def plan(fp:dict, # a `fingerprint`
     rgb = fp['channels'] >= 3 and fp['colour_gain'] > 1.5
     put('channels', 3 if rgb else 1, f"colour separates the objects {fp['colour_gain']:.1f}x "
         f"better than gray" if rgb else "gray: colour adds nothing measurable")
-    net = _given_net(given)
+    pri = _prior_net(kind, o['channels'], given); net = _given_net(given) or pri
+    if pri: put('init', 'prior', "needle-like gray frames: start from the needle prior shipped "
+                "with the package (rendered frames of many kinds of scene)")
     g = _mode_size(fp, kind, thin, len(net) - 1 if net else None)
     d, q = g['depth'], 2 ** g['depth']
     put('mode', g['mode'], g['why']); put('size', g['size'], g['why'])
@@ -283,8 +293,9 @@ def plan(fp:dict, # a `fingerprint`
     t0 = time.time()
     def left(st): return max(30.0, budget * 60 * 0.95 - spent - (time.time() - t0)
                              - _reserve(fp, g, inp, bs, st))       # training seconds left
-    if net:                                                  # your network: time it, nothing more
+    if net:                                    # your network or the prior's: time it, nothing more
         st = step_time(net, inp, bs, o['channels']); seconds = left(st)
+        if pri: put('filters', pri, f"the prior's network ({st:.2f} s/step measured)")
     else:
         slow = kind == 'needle-like' and g['mode'] == 'resize'
         t8, t16 = (step_time(_levels(w, d, slow), inp, bs, o['channels']) for w in (8, 16))
@@ -309,7 +320,11 @@ def _plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given) ->
         f"soft IoU + BCE: {fp['foreground']:.1%} foreground" if fp['foreground'] < 0.1 else
         f"BCE: the classes are balanced enough ({fp['foreground']:.1%} foreground)")
     put('batch_norm', True, "batch normalisation: stable with a high learning rate")
-    put('lr', 1e-3, "Adam at 1e-3 with cosine decay to 0 over the time budget")
+    if o.get('init') == 'prior':
+        put('freeze', 'encoder', "the prior's encoder frozen: a few frames of one scene cannot "
+            "pull its features towards that scene")
+        put('lr', 3e-4, "Adam at 3e-4 (a pretrained decoder) with cosine decay to 0")
+    else: put('lr', 1e-3, "Adam at 1e-3 with cosine decay to 0 over the time budget")
     put('cosine', True, r['lr']); put('reduce_lr', 0, r['lr']); put('early_stopping', 0, r['lr'])
     n_tr = max(1, round(fp['n'] * 0.8))
     per = max(1, round((fp['h'] * fp['w'] if g['mode'] == 'tile' else g['size'][0] * g['size'][1])

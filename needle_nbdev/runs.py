@@ -10,7 +10,7 @@ from .io import atomic_write
 
 # %% auto #0
 __all__ = ['CONFIG_VERSION', 'machine_info', 'onednn_note', 'write_config', 'read_config', 'set_incomplete', 'history_rows',
-           'plot_history', 'load_run']
+           'plot_history', 'run_dir', 'load_run']
 
 # %% ../nbs/04a_runs.ipynb #b82e1427
 def _onednn() -> bool|None:
@@ -113,13 +113,21 @@ def plot_history(run # a run directory with history.csv
     with atomic_write(run / 'loss_curve.png') as t: fig.savefig(t, format='png')
     return run / 'loss_curve.png'
 
+# %% ../nbs/04a_runs.ipynb #1977c573
+def run_dir(run) -> Path: # the folder to load
+    "A run directory: `run`, or for the name `'prior'` the needle prior shipped in the package."
+    if isinstance(run, str) and run == 'prior':
+        import needle_nbdev
+        return Path(needle_nbdev.__file__).parent / 'prior'
+    return Path(run)
+
 # %% ../nbs/04a_runs.ipynb #2a6acbeb
-def load_run(run, # run directory from `needle_train`
+def load_run(run, # run directory from `needle_train`, or 'prior' (the shipped needle prior)
              allow_incomplete:bool=False # accept a run that has not finished
             ) -> tuple: # (model, config dict)
     "Load a run directory's model and config for prediction."
     import keras, sys
-    run = Path(run)
+    run = run_dir(run)
     if not run.is_dir(): raise FileNotFoundError(f"{run}: run directory not found")
     cfg = read_config(run)
     if (run / 'INCOMPLETE').exists() and not allow_incomplete:

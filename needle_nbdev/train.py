@@ -18,13 +18,13 @@ from .unet import PRESETS, build_unet, copy_weights
 from .distributed import (make_strategy, worker_role, worker_dir, shard,
                                       fit_multiworker, start_worker)
 from .runs import (CONFIG_VERSION, machine_info, onednn_note, read_config, write_config,
-                               history_rows, plot_history, set_incomplete)
+                               history_rows, plot_history, set_incomplete, run_dir)
 from .callbacks import (AtomicCheckpoint, AtomicHistory, TimeLimit, CosineDecay,
                                     EpochLog, StopOnSignal, Diverged, NonFinite)
 import needle_nbdev
 
 # %% auto #0
-__all__ = ['LOSSES', 'AUGMENTS', 'DEFAULTS', 'mask_iou', 'mask_dice', 'with_weights', 'train']
+__all__ = ['LOSSES', 'AUGMENTS', 'DEFAULTS', 'mask_iou', 'mask_dice', 'with_weights', 'freeze', 'train']
 
 # %% ../nbs/04_train.ipynb #a12f2160
 LOSSES = dict(iou=iou_loss, bce=bce_loss, dice_bce=dice_bce_loss, iou_bce=iou_bce_loss,
@@ -126,7 +126,7 @@ DEFAULTS = dict(crop=None, size=(256, 256), channels=1, preset='needle', filters
                 mixed_precision=False,
                 mode='resize', time_limit=None, batch_norm=False, cache=False, cosine=False,
                 patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None, per_frame=1, plan=None,
-                init=None, split='random')
+                init=None, split='random', freeze=None)
 
 # %% ../nbs/04_train.ipynb #a2c9a754
 def _prior_bias(summary) -> float:
@@ -150,6 +150,17 @@ def _check_patch(cfg, isbi) -> list:
         f"divisible by 2^{depth} = {2 ** depth} (the model's depth {depth})")
     return patch
 
+# %% ../nbs/04_train.ipynb #f506a871
+def freeze(model:keras.Model, # a U-Net from `build_unet` (layers named enc*, bottom*, dec*)
+           part:str|None='encoder' # 'encoder' (the down path and the bottom), or None
+          ) -> int: # the number of layers frozen
+    "Freeze part of a U-Net before compiling: its weights and batch statistics stay as loaded."
+    if part is None: return 0
+    if part != 'encoder': raise ValueError(f"freeze: unknown part {part!r}; choose encoder")
+    ls = [l for l in model.layers if l.name.startswith(('enc', 'bottom')) and l.weights]
+    for l in ls: l.trainable = False
+    return len(ls)
+
 # %% ../nbs/04_train.ipynb #55955ce1
 def _build(cfg):
     "Build and compile the model described by `cfg`, its output bias set to the foreground prior."
@@ -158,6 +169,7 @@ def _build(cfg):
     bn = dict(batch_norm=True) if cfg.get('batch_norm') else {}
     model = (build_unet(shape, cfg['filters'], activation='elu', out_bias=b, **bn) if cfg['filters']
              else PRESETS[cfg['preset']](shape, out_bias=b, **bn))
+    freeze(model, cfg.get('freeze'))
     packed = cfg['loss'] == 'weighted_bce'
     model.compile(keras.optimizers.Adam(cfg['lr']), LOSSES[cfg['loss']],
                   metrics=[mask_iou, mask_dice] if packed else [keras_iou, keras_dice],
@@ -183,8 +195,11 @@ def _new_config(images, masks, isbi, out, kw):
     cfg['crop'] = None if cfg['crop'] is None else [int(v) for v in cfg['crop']]
     if cfg['cosine']: cfg['reduce_lr'] = 0                     # the schedule owns the learning rate
     if cfg['patch']: cfg['patch'] = _check_patch(cfg, isbi)
+    if str(cfg['init']).lower() == 'none': cfg['init'] = None       # the plan's prior declined
     if cfg['init'] is not None:          # a saved model of this architecture: checked, not yet used
-        cfg['init'] = str(Path(cfg['init']).resolve()); copy_weights(_build(cfg), cfg['init'])
+        cfg['init'] = str((run_dir('prior') / 'model.keras' if cfg['init'] == 'prior'
+                           else Path(cfg['init'])).resolve())
+        copy_weights(_build(cfg), cfg['init'])
     if cfg['steps_per_epoch'] is not None and int(cfg['steps_per_epoch']) < 1:
         raise ValueError(f"steps_per_epoch must be at least 1, got {cfg['steps_per_epoch']}")
     return dict(config_version=CONFIG_VERSION, needle_nbdev=needle_nbdev.__version__,
