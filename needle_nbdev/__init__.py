@@ -46,6 +46,11 @@ def quiet_start(argv:list=_sys.argv) -> bool:
     "In a needle_* console script without --verbose (which is removed from argv), load TensorFlow quietly."
     if not argv or not _os.path.basename(argv[0]).startswith('needle_'): return False
     if '--verbose' in argv: argv.remove('--verbose'); return False
+    if '-h' in argv or '--help' in argv:                 # the flag is read here, not by the script's parser
+        import argparse
+        fmt = argparse.ArgumentParser.format_help
+        argparse.ArgumentParser.format_help = lambda self: fmt(self).rstrip('\n') + (
+            "\n  --verbose                        show TensorFlow's start-up messages\n")
     if 'tensorflow' in _sys.modules or any(isinstance(f, _QuietTensorFlow) for f in _sys.meta_path): return True
     _os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')   # INFO lines off; warnings and errors stay
     _sys.meta_path.insert(0, _QuietTensorFlow())
