@@ -7,14 +7,15 @@
 
 Run it after any benchmark; CI's book build includes goals.md as it was committed, and CI prints `--stale`.
 """
-import datetime, functools, json, subprocess, sys
+import datetime, functools, json, re, subprocess, sys
 from _common import RESULTS
 
 ROOT = RESULTS.parent.parent
 
 # Every figure shown in the README or the book: where its numbers come from (a results file in
 # bench/results, or the stored output of a notebook cell: 'nbs/NB.ipynb#CELL_ID'), the package modules
-# whose code it measures (kept minimal: a change elsewhere does not make it stale), the command that
+# whose code it measures (kept minimal: a change elsewhere does not make it stale), the functions it
+# names (`needs`: a figure of code that no longer exists is reported, to be dropped), the command that
 # refreshes it and about how long that takes on the 2-core machine.
 FIGURES = {
     'demo': dict(source='nbs/06_demo.ipynb#559191cf', minutes=9, shown='README, 06_demo',
@@ -46,8 +47,9 @@ FIGURES = {
                                modules=['metrics', 'train'], command='cd bench && python weighted_bce_speed.py'),
     'augment_throughput': dict(source='augment_throughput', minutes=5, shown='01_augment, benchmarks',
                                modules=['augment', 'data'], command='cd bench && python augment_throughput.py'),
-    'augment_profile': dict(source='augment_profile', minutes=3, shown='01_augment, benchmarks',
-                            modules=['augment'], command='cd bench && python augment_profile.py'),
+    'augment_profile': dict(source='augment_profile', minutes=3, shown='01_augment',
+                            modules=['augment'], needs=['augment._mirror_crop', 'augment._blur'],
+                            command='cd bench && python augment_profile.py'),
     'fast_streaming': dict(source='fast_streaming', minutes=10, shown='01_augment, benchmarks',
                            modules=['data', 'augment', 'unet'], command='cd bench && python fast_streaming.py'),
     'streaming_threads': dict(source='streaming_threads', minutes=3, shown='00b_dataset, benchmarks',
@@ -129,12 +131,18 @@ def changed_since(modules:list, when:datetime.datetime) -> tuple:
                              key=lambda t: t[0] or datetime.datetime.min.replace(tzinfo=datetime.timezone.utc))
     return newest
 
+def _defines(module:str, name:str) -> bool:
+    "Does needle_nbdev/MODULE.py define NAME (a function, class or assignment at its top level)?"
+    p = ROOT / 'needle_nbdev' / f'{module}.py'
+    return p.exists() and bool(re.search(rf'^(def|class) {name}\b|^{name}\s*=', p.read_text(), re.M))
+
 def stale() -> list:
     "Figures whose numbers are older than the last change of the code they measure: (name, why, command)."
     res = []
     for name, f in FIGURES.items():
         gone = [m for m in f['modules'] if not (ROOT / 'needle_nbdev' / f'{m}.py').exists()]
-        if gone: res.append((name, f"measures modules that no longer exist: {', '.join(gone)}", None)); continue
+        gone += [n for n in f.get('needs', []) if not _defines(*n.split('.'))]
+        if gone: res.append((name, f"measures code that no longer exists (drop the figure): {', '.join(gone)}", None)); continue
         p = provenance(name)
         if p['date'] is None: res.append((name, f"no results ({f['source']})", f['command'])); continue
         d, h, m = changed_since(f['modules'], p['date'])
