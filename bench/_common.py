@@ -20,13 +20,34 @@ def rounds_table(runs:dict, ref:str, title:str, ref_label:str|None=None) -> tupl
     n = len(runs[ref])
     return res, f"| {title} | best img/s | median img/s | median ratio to {ref_label or f'`{ref}`'} in the same round ({n} rounds) |\n|---|---|---|---|\n" + rows
 
+def _now() -> str: return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+
+def this_command() -> str: return 'python ' + ' '.join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
+
+def commit() -> str:
+    "The checkout's commit (short hash), with '+changes' when the working tree differs from it."
+    import subprocess
+    git = lambda *a: subprocess.run(['git', '-C', str(RESULTS.parent), *a], capture_output=True, text=True).stdout.strip()
+    h = git('rev-parse', '--short', 'HEAD')
+    return h + ('+changes' if git('status', '--porcelain', '--untracked-files=no', '--', '../needle_nbdev') else '')
+
+def rerun_meta(old:dict) -> dict:
+    "The meta of a partial rerun: the saved run's, with this command appended to its list of commands."
+    cmds = old.get('commands') or [old['command']]
+    return dict(old, commands=[*cmds, f"{this_command()}  # {_now()}"])
+
 def save(name:str, results:dict, table:str, meta:dict|None=None) -> Path:
-    "Write results/NAME.json and results/NAME.md with the command, machine and date (those of meta, when re-rendering a saved run)."
+    """Write results/NAME.json and results/NAME.md with the commands, machine, date and commit (those of meta,
+    when re-rendering a saved run or adding a partial rerun to it: see `rerun_meta`)."""
     RESULTS.mkdir(exist_ok=True)
-    if meta: meta = {k: meta[k] for k in ('command', 'machine', 'date')}
-    else: meta = dict(command='python ' + ' '.join([os.path.relpath(sys.argv[0])] + sys.argv[1:]), machine=machine(),
-                      date=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'))
+    if meta: meta = dict(commands=meta.get('commands') or [meta['command']], machine=meta['machine'],
+                         date=meta['date'], commit=meta.get('commit'))
+    else: meta = dict(commands=[this_command()], machine=machine(), date=_now(), commit=commit())
+    meta = dict(command=meta['commands'][0], **meta)      # the full run; `commands` adds the partial reruns
     (RESULTS / f'{name}.json').write_text(json.dumps({**meta, 'results': results}, indent=2))
-    (RESULTS / f'{name}.md').write_text(f"Command: `{meta['command']}`  \nMachine: {meta['machine']}  \nDate: {meta['date']}\n\n{table}\n")
+    cmds = '\n'.join(meta['commands'])
+    (RESULTS / f'{name}.md').write_text(f"Machine: {meta['machine']}  \nDate: {meta['date']}"
+                                        f"{', commit ' + meta['commit'] if meta['commit'] else ''}\n\n"
+                                        f"```sh\n{cmds}\n```\n\n{table}\n")
     print(table); print(f"\nwrote {RESULTS / name}.json and .md")
     return RESULTS / f'{name}.json'

@@ -1,11 +1,155 @@
-"""The Benchmarks page's goals table, generated from the results files (nothing typed by hand).
+"""The Benchmarks page's goals table, and which figures are stale, from the results files (nothing typed by hand).
 
-    python bench/goals.py        # writes bench/results/goals.md from bench/results/*.json
+    python bench/goals.py            # writes bench/results/goals.md from bench/results/*.json
+    python bench/goals.py --stale    # lists every figure shown in the README or the book whose results are
+                                     # older than the last commit that changed the code it measures
+    python bench/goals.py --list     # every figure: its results, the modules it measures, its date
 
-Run it after any benchmark; CI's book build includes the file as it was committed.
+Run it after any benchmark; CI's book build includes goals.md as it was committed, and CI prints `--stale`.
 """
-import json
+import datetime, functools, json, re, subprocess, sys
 from _common import RESULTS
+
+ROOT = RESULTS.parent.parent
+
+# Every figure shown in the README or the book: where its numbers come from (a results file in
+# bench/results, or the stored output of a notebook cell: 'nbs/NB.ipynb#CELL_ID'), the package modules
+# whose code it measures (kept minimal: a change elsewhere does not make it stale), the functions it
+# names (`needs`: a figure of code that no longer exists is reported, to be dropped), the command that
+# refreshes it and about how long that takes on the 2-core machine.
+FIGURES = {
+    'demo': dict(source='nbs/06_demo.ipynb#559191cf', minutes=9, shown='README, 06_demo',
+                 modules=['demo', 'synth', 'train', 'unet', 'augment', 'data', 'predict', 'localize'],
+                 command='python tools/run_nb.py nbs/06_demo.ipynb --slow all'),
+    'realtime': dict(source='realtime', minutes=6, shown='README, 11_tracking, benchmarks',
+                     modules=['predict', 'localize', 'track', 'video', 'tiphead'],
+                     command='cd bench && python realtime.py --model ../runs/demo/run --n 40 --rounds 3'),
+    'tracking': dict(source='tracking', minutes=40, shown='README, 11_tracking',
+                     modules=['track', 'tiphead', 'localize', 'predict', 'stereo', 'synth'],
+                     command='python tools/run_nb.py nbs/11_tracking.ipynb --slow all'),
+    'isbi_experiment': dict(source='isbi_experiment', minutes=95, shown='README, 04_train, 05_predict, benchmarks',
+                            modules=['unet', 'train', 'augment', 'data', 'metrics', 'predict'],
+                            command='python bench/isbi_experiment.py --minutes 30'),
+    'plan_experiment': dict(source='plan_experiment', minutes=45, shown='README, 04d_plan',
+                            modules=['plan', 'train', 'data', 'augment', 'unet', 'predict'],
+                            command='cd bench && python plan_experiment.py --minutes 2.5'),
+    'plan_seeds': dict(source='plan_seeds', minutes=31, shown='README, 04d_plan',
+                       modules=['plan', 'train', 'data', 'augment', 'unet', 'predict'],
+                       command='cd bench && python plan_seeds.py --minutes 2.5 --seeds 0,1,2'),
+    'one_scene': dict(source='one_scene', minutes=20, shown='04d_plan',
+                      modules=['plan', 'pretrained', 'train', 'data', 'augment', 'unet', 'predict', 'localize'],
+                      command='cd bench && python one_scene.py --minutes 2.5'),
+    'onednn': dict(source='onednn', minutes=10, shown='01_augment, 04_train, benchmarks', modules=['unet'],
+                   command='python bench/onednn.py --rounds 1'),
+    'multiworker': dict(source='multiworker', minutes=10, shown='04_train, 04b_distributed, benchmarks',
+                        modules=['distributed', 'train'], command='python bench/multiworker.py'),
+    'weighted_bce_speed': dict(source='weighted_bce_speed', minutes=5, shown='benchmarks',
+                               modules=['metrics', 'train'], command='cd bench && python weighted_bce_speed.py'),
+    'augment_throughput': dict(source='augment_throughput', minutes=5, shown='01_augment, benchmarks',
+                               modules=['augment', 'data'], command='cd bench && python augment_throughput.py'),
+    'augment_profile': dict(source='augment_profile', minutes=3, shown='01_augment',
+                            modules=['augment'], needs=['augment._mirror_crop', 'augment._blur'],
+                            command='cd bench && python augment_profile.py'),
+    'fast_streaming': dict(source='fast_streaming', minutes=10, shown='01_augment, benchmarks',
+                           modules=['data', 'augment', 'unet'], command='cd bench && python fast_streaming.py'),
+    'streaming_threads': dict(source='streaming_threads', minutes=3, shown='00b_dataset, benchmarks',
+                              modules=['data'], command='cd bench && python streaming_threads.py'),
+    'suite_1_training': dict(source='suite_1_training', minutes=15, shown='01_augment, benchmarks',
+                             modules=['data', 'augment', 'train'], command='python bench/run_all.py --parts 1'),
+    'suite_2_inference': dict(source='suite_2_inference', minutes=5, shown='benchmarks', modules=['unet', 'predict'],
+                              command='python bench/run_all.py --parts 2 --presets needle,fast'),
+    'suite_3_overlap_tile': dict(source='suite_3_overlap_tile', minutes=5, shown='05_predict, benchmarks',
+                                 modules=['predict'], command='python bench/run_all.py --parts 3'),
+    'suite_4_fast_vs_needle': dict(source='suite_4_fast_vs_needle', minutes=30, shown='benchmarks',
+                                   modules=['unet', 'train', 'predict', 'localize'],
+                                   command='python bench/run_all.py --parts 4 --presets needle,fast'),
+    'suite_5_rss': dict(source='suite_5_rss', minutes=5, shown='04_train, benchmarks', modules=['data'],
+                        command='python bench/run_all.py --parts 5'),
+}
+
+@functools.lru_cache(maxsize=None)
+def _git(*args) -> str:
+    return subprocess.run(['git', '-C', str(ROOT), *args], capture_output=True, text=True).stdout.strip()
+
+def _when(s:str) -> datetime.datetime:
+    "A results file's 'YYYY-MM-DD HH:MM UTC' or git's ISO date, as an aware datetime."
+    s = s.strip()
+    if s.endswith('UTC'): return datetime.datetime.strptime(s, '%Y-%m-%d %H:%M UTC').replace(tzinfo=datetime.timezone.utc)
+    return datetime.datetime.fromisoformat(s)
+
+def _stored_output(path:str, cell_id:str, rev:str='') -> str|None:
+    "The text outputs of one notebook cell, in the working tree or at git revision `rev`."
+    try: nb = json.loads(_git('show', f'{rev}:{path}') if rev else (ROOT / path).read_text())
+    except (ValueError, OSError): return None
+    c = next((c for c in nb['cells'] if c.get('id') == cell_id), None)
+    return None if c is None else json.dumps(c.get('outputs', []))
+
+def provenance(name:str) -> dict:
+    "date (of the oldest numbers), commit, machine and commands of a figure's source."
+    src = FIGURES[name]['source']
+    if '#' in src:                                       # a notebook's stored output: when git first saw it
+        path, cid = src.split('#'); now, when, commit = _stored_output(path, cid), None, None
+        for line in _git('log', '--format=%H %cI', '--', path).splitlines():
+            h, d = line.split()
+            if _stored_output(path, cid, h) != now: break
+            when, commit = d, h[:7]
+        return dict(date=_when(when) if when else None, commit=commit, machine=None, commands=[FIGURES[name]['command']])
+    f = RESULTS / f'{src}.json'
+    if not f.exists(): return dict(date=None, commit=None, machine=None, commands=[FIGURES[name]['command']])
+    d = json.loads(f.read_text())
+    cmds = d.get('commands') or [d['command']]
+    return dict(date=_when(d['date']), commit=d.get('commit') or _git('log', '-1', '--format=%h', '--', str(f)),
+                machine=d.get('machine'), commands=cmds)
+
+def _code(src:str|None) -> str|None:
+    "A module's code without comments, docstrings and formatting (ast.dump), or None when absent or unparsable."
+    import ast
+    try: tree = ast.parse(src)
+    except (SyntaxError, TypeError, ValueError): return None
+    for n in ast.walk(tree):                            # docstrings are not code
+        b = getattr(n, 'body', None)
+        if isinstance(b, list) and b and isinstance(b[0], ast.Expr) and isinstance(getattr(b[0], 'value', None), ast.Constant) \
+                and isinstance(b[0].value.value, str): n.body = b[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+def changed_since(modules:list, when:datetime.datetime) -> tuple:
+    "(date, commit, module) of the newest commit after `when` that changed the code of any module, or Nones."
+    newest = (None, None, None)
+    for m in modules:
+        path = f'needle_nbdev/{m}.py'
+        base = _git('rev-list', '-1', f'--before={when.isoformat()}', 'HEAD')
+        then = _code(_git('show', f'{base}:{path}')) if base else None
+        if then is not None and then == _code((ROOT / path).read_text()): continue
+        for line in _git('log', '--format=%H %cI', f'--since={when.isoformat()}', '--', path).splitlines():
+            h, d = line.split()                         # the newest commit whose code differs from its parent's
+            if _code(_git('show', f'{h}:{path}')) != _code(_git('show', f'{h}^:{path}')):
+                newest = max(newest, (_when(d), h[:7], m), key=lambda t: t[0] or datetime.datetime.min.replace(tzinfo=datetime.timezone.utc))
+                break
+        else:
+            if then != _code((ROOT / path).read_text()):   # uncommitted changes
+                newest = max(newest, (datetime.datetime.now(datetime.timezone.utc), 'uncommitted', m),
+                             key=lambda t: t[0] or datetime.datetime.min.replace(tzinfo=datetime.timezone.utc))
+    return newest
+
+def _defines(module:str, name:str) -> bool:
+    "Does needle_nbdev/MODULE.py define NAME (a function, class or assignment at its top level)?"
+    p = ROOT / 'needle_nbdev' / f'{module}.py'
+    return p.exists() and bool(re.search(rf'^(def|class) {name}\b|^{name}\s*=', p.read_text(), re.M))
+
+def stale() -> list:
+    "Figures whose numbers are older than the last change of the code they measure: (name, why, command)."
+    res = []
+    for name, f in FIGURES.items():
+        gone = [m for m in f['modules'] if not (ROOT / 'needle_nbdev' / f'{m}.py').exists()]
+        gone += [n for n in f.get('needs', []) if not _defines(*n.split('.'))]
+        if gone: res.append((name, f"measures code that no longer exists (drop the figure): {', '.join(gone)}", None)); continue
+        p = provenance(name)
+        if p['date'] is None: res.append((name, f"no results ({f['source']})", f['command'])); continue
+        d, h, m = changed_since(f['modules'], p['date'])
+        if d:
+            res.append((name, f"results of {p['date']:%Y-%m-%d %H:%M} older than {m}.py, changed {d:%Y-%m-%d %H:%M} ({h})",
+                        f['command']))
+    return res
 
 def _r(name): return json.loads((RESULTS / f'{name}.json').read_text())['results']
 def _yes(ok): return 'yes' if ok else '**no**'
@@ -50,4 +194,18 @@ def main():
     md = "| goal | measured | met? |\n|---|---|---|\n" + '\n'.join(f"| {g} | {m} | {ok} |" for g, m, ok in rows())
     (RESULTS / 'goals.md').write_text(md + '\n'); print(md)
 
-if __name__ == '__main__': main()
+def report_stale() -> str:
+    "The --stale report: one line per stale figure, with the command that refreshes it."
+    rows = stale()
+    if not rows: return 'no stale figures'
+    return '\n'.join(f"stale: {n} ({FIGURES[n]['shown']}): {why}" + (f"\n  refresh (~{FIGURES[n]['minutes']} min): {c}" if c else '')
+                     for n, why, c in rows)
+
+if __name__ == '__main__':
+    if '--stale' in sys.argv: print(report_stale())
+    elif '--list' in sys.argv:
+        for n, f in FIGURES.items():
+            p = provenance(n); when = p['date'].strftime('%Y-%m-%d %H:%M') if p['date'] else 'never'
+            print(f"{n}: {f['source']} of {when} (commit {p['commit']}); measures {', '.join(f['modules'])}; "
+                  f"shown in {f['shown']}")
+    else: main()

@@ -8,9 +8,9 @@ pretrained model (`--init synth`), the plan without the guard, and today's defau
 
 The pretraining (once per architecture, cached in runs/plan_exp/cache) is timed apart, not inside the runs.
 """
-import argparse, functools, json, shlex, sys, time
+import argparse, functools, json
 from plan_experiment import WORK, _write, scene, run_one
-from _common import save
+from _common import save, rerun_meta
 from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / 'results' / 'one_scene.json'
 
@@ -63,7 +63,6 @@ def main():
              "|---|---|---|---|---|---|---|\n" + '\n'.join(rows))
     save('one_scene', dict(minutes=a.minutes, runs=res, train_insertion=11, test_insertion=ts,
                            contrast=dict(train=round(contrast(11), 2), test=round(contrast(ts), 2))), table,
-         dict(old, command=f"{old['command']}; then python {shlex.join(sys.argv)} ("
-                                 + time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()) + ")") if a.only and old else None)
+         rerun_meta(old) if a.only and old else None)
 
 if __name__ == '__main__': main()

@@ -6,7 +6,7 @@ time budget, on three kinds of data, each scored on held-out frames the runs nev
 import argparse, json, os, subprocess, sys, time
 from pathlib import Path
 import numpy as np, cv2
-from _common import save
+from _common import save, rerun_meta
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / 'runs' / 'plan_exp'
@@ -147,7 +147,6 @@ def main():
     table = ("| data | configuration | input | wall min | epochs | held-out IoU | held-out Rand error (ISBI) |\n"
              "|---|---|---|---|---|---|---|\n" + '\n'.join(rows))
     save('plan_experiment', dict(minutes=a.minutes, runs=res), table,
-         dict(old, command=f"`{old['command'].strip('`')}`; then `python {' '.join(sys.argv)}` at "
-              + time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())) if part else None)
+         rerun_meta(old) if part else None)
 
 if __name__ == '__main__': main()

@@ -213,20 +213,23 @@ def write_stack(path, # .tif file to write
 
 # %% ../nbs/00_data.ipynb #1b9ad0e9
 _ISBI_FILES = ('train-volume.tif', 'train-labels.tif', 'test-volume.tif')
+_ISBI_HOW = ("download train-volume.tif and train-labels.tif from "
+             "https://imagej.net/events/isbi-2012-segmentation-challenge into "
+             "../shared/data/isbi2012 next to the repository, or set NEEDLE_ISBI=DIR")
 
 def isbi_root(root=None, # a folder to check first; then $NEEDLE_ISBI, then ../shared/data/isbi2012
               required:bool|None=None # raise when absent (default: when $CI is set: CI never skips)
              ) -> Path|None: # the folder holding the ISBI 2012 stacks, or None
     "Find the ISBI 2012 folder; None when it is absent (FileNotFoundError if `required`)."
-    cands = [root] if root else []
-    if os.environ.get('NEEDLE_ISBI'): cands.append(os.environ['NEEDLE_ISBI'])
-    here = Path.cwd().resolve()
-    cands += [d/'shared'/'data'/'isbi2012' for d in [here, *here.parents][:4]]
-    for c in cands:
-        if c and all((Path(c)/f).is_file() for f in _ISBI_FILES[:2]): return Path(c)
+    import needle_nbdev
+    repo = Path(needle_nbdev.__file__).resolve().parents[1]   # the checkout holding the package
+    cands = [root, os.environ.get('NEEDLE_ISBI')]       # never the working directory's parents
+    if (repo/'settings.ini').is_file(): cands.append(repo.parent/'shared'/'data'/'isbi2012')
+    for c in filter(None, cands):
+        if all((Path(c)/f).is_file() for f in _ISBI_FILES[:2]): return Path(c)
     if required or (required is None and os.environ.get('CI', '').lower() in ('1', 'true', 'yes')):
         raise FileNotFoundError(f"ISBI 2012 stacks not found in "
-                                f"{', '.join(map(str, filter(None, cands)))}")
+                                f"{', '.join(map(str, filter(None, cands)))}: {_ISBI_HOW}")
     return None
 
 # %% ../nbs/00_data.ipynb #1b67676f

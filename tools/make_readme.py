@@ -10,6 +10,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _src(cell): return ''.join(cell['source']) if isinstance(cell['source'], list) else cell['source']
 
+def _links(md:str) -> str:
+    "Relative links and images are relative to nbs/ in the notebook, to the root in the README."
+    return re.sub(r'\]\((?!https?:|/|#)([^)]+)\)', r'](nbs/\1)', md)
+
 def render(nb_path=ROOT/'nbs'/'index.ipynb', images=None) -> str:
     images = {} if images is None else images
     nb = json.loads(Path(nb_path).read_text())
@@ -18,14 +22,13 @@ def render(nb_path=ROOT/'nbs'/'index.ipynb', images=None) -> str:
         src, tags = _src(c), c.get('metadata', {}).get('tags', [])
         if 'remove-cell' in tags: continue
         if c['cell_type'] == 'markdown':
-            # images are relative to nbs/ in the notebook, relative to the root in the README
-            out += [re.sub(r'\]\((?!https?:|/)([^)]+)\)', r'](nbs/\1)', src), '']
+            out += [_links(src), '']
             continue
         code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|'))
         if 'remove-input' not in tags: out += ['```python', code, '```', '']
         for o in c.get('outputs', []):          # figures: written next to the README, linked from it
             md = o.get('data', {}).get('text/markdown')
-            if md: out += [''.join(md), '']; continue
+            if md: out += [_links(''.join(md)), '']; continue
             png = o.get('data', {}).get('image/png')
             if png:
                 name = f'images/readme_{len(images) + 1}.png'

@@ -21,7 +21,9 @@ def main():
     want = set(a.slow.split(',')) if a.slow else set()
     def skip(cell):
         is_slow = cell.cell_type == 'code' and any(l.strip().replace(' ', '') == '#|slow' for l in cell.source.splitlines())
-        return is_slow and 'all' not in want and cell.get('id') not in want
+        skipped = is_slow and 'all' not in want and cell.get('id') not in want
+        if cell.cell_type == 'code' and not skipped: cell.outputs = []   # a cell that now prints nothing
+        return skipped
     os.chdir(path.parent); sys.path.insert(0, str(path.parent))
     os.environ.setdefault('MPLBACKEND', 'module://matplotlib_inline.backend_inline')
     CaptureShell().run_all(nb, exc_stop=True, preproc=skip)
