@@ -1,8 +1,10 @@
 """Few frames of one scene: train on one ultrasound-like insertion (30 frames), test on another (20 frames).
 The test insertion is the first after the training one whose needle is visible in gray (contrast-to-noise >= 1);
 a reference row trains on 30 other frames of the test insertion, to show that its frames can be learned.
-Compares, in the same budget: the plan (with its one-scene guard), the plan started from the synthetic-needle
-pretrained model (`--init synth`), the plan without the guard, and today's defaults.
+Compares, in the same budget: the defaults (the plan, which starts needle-like gray frames from the shipped
+prior with its encoder frozen), the plan from scratch (`--init none`), the plan started from the synthetic-needle
+pretrained model (`--init synth`), the plan without the one-scene guard, and the fixed defaults (`--no_plan`);
+and the shipped prior with no training at all.
 
     python one_scene.py --minutes 2.5          # from bench/; writes results/one_scene.{json,md}
 
@@ -47,11 +49,18 @@ def main():
               '--minutes', str(a.minutes)]
     fold = ['--images', str(d / 'scene' / 'images'), '--masks', str(d / 'scene' / 'masks'),
             '--minutes', str(a.minutes)]
-    cfgs = {'plan': fold, 'plan --init synth': fold + ['--init', 'synth'],
-            'plan without the one-scene guard': ['plan_no_guard.py'] + fold, 'defaults': fold + ['--no_plan'],
+    cfgs = {'defaults (the plan: the prior, encoder frozen)': fold,
+            'plan from scratch (--init none)': fold + ['--init', 'none'],
+            'plan --init synth': fold + ['--init', 'synth'],
+            'plan without the one-scene guard': ['plan_no_guard.py'] + fold,
+            'fixed defaults (--no_plan)': fold + ['--no_plan'],
             'reference: the plan trained on the test insertion\'s other 30 frames': fold_b}
     old = RESULTS.is_file() and json.loads(RESULTS.read_text())
     res = dict(old['results']['runs']) if a.only and old else {}
+    if not a.only or 'prior' in a.only.split(','):       # no training at all: the shipped prior
+        from plan_experiment import score
+        res['prior, zero-shot (no training)'] = dict(wall_s=0.0, epochs=0, mode='resize', size=[320, 576],
+                                                     **score('prior', d / 'scene_test', False))
     for name, args in cfgs.items():
         if a.only and name.split(':')[0] not in a.only.split(','): continue
         res[name] = run_one('scene', name, args, d / 'scene_test')

@@ -93,7 +93,7 @@ def pretrain(args:list):
     "Pretrain (once, cached) the network the plan chooses, so that the run's wall time excludes it."
     code = ("import sys; from needle_nbdev.plan import plan_folders; from needle_nbdev.pretrained import synth_init; "
             "a = sys.argv[1:]; o = plan_folders(a[a.index('--images') + 1], a[a.index('--masks') + 1], "
-            "float(a[a.index('--minutes') + 1]), progress=False)['options']; "
+            "float(a[a.index('--minutes') + 1]), progress=False, init='synth')['options']; "
             "print(synth_init(o['filters'], channels=o['channels'], batch_norm=o['batch_norm']))")
     t0 = time.time()
     p = subprocess.run([sys.executable, '-c', code] + args, env=ENV, capture_output=True, text=True)

@@ -256,17 +256,7 @@ def _predict_stack(mc:tuple, stack:np.ndarray, st:Path, kw:dict, progress:bool):
 # %% ../nbs/05_predict.ipynb #467d0995
 def _prefetch(items, depth:int=16):
     "Iterate `items` in a background thread, up to `depth` ahead: reading overlaps prediction."
-    import threading, queue
-    q, end = queue.Queue(depth), object()
-    def work():
-        try:
-            for x in items: q.put(x)
-        except BaseException as e: q.put(e)                        # raised again in the consumer
-        q.put(end)
-    threading.Thread(target=work, daemon=True).start()
-    while (x := q.get()) is not end:
-        if isinstance(x, BaseException): raise x
-        yield x
+    return stall_guard(items, None, depth)
 
 # %% ../nbs/05_predict.ipynb #99e12375
 def _batches(items, n:int):

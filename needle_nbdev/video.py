@@ -81,8 +81,8 @@ def stall_guard(items, # any iterable, e.g. (name, frame) pairs from a camera
                 stall_s:float|None=5.0, # seconds without an item that end the stream (None: wait)
                 depth:int=4 # items read ahead
                ): # yields the items, then a `Fault('stalled')` if the source stalls
-    "Iterate `items` in a thread; end with a `Fault` when none arrives for `stall_s` seconds."
-    if not stall_s: yield from items; return
+    "Iterate `items` in a thread, `depth` ahead; end with a `Fault` if none comes for `stall_s` s."
+    if not depth: yield from items; return
     q, end, n = queue.Queue(depth), object(), 0
     def work():
         try:
@@ -91,7 +91,7 @@ def stall_guard(items, # any iterable, e.g. (name, frame) pairs from a camera
         q.put(end)
     threading.Thread(target=work, daemon=True).start()
     while True:
-        try: x = q.get(timeout=stall_s)
+        try: x = q.get(timeout=stall_s or None)
         except queue.Empty:
             yield Fault('stalled', f"no frame for {stall_s:g} s after frame {n}: the stream "
                                    f"stalled; the run ends with the rows so far"); return
