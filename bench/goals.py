@@ -16,7 +16,7 @@ ROOT = RESULTS.parent.parent
 # bench/results, or the stored output of a notebook cell: 'nbs/NB.ipynb#CELL_ID'), the package modules
 # whose code it measures (kept minimal: a change elsewhere does not make it stale), the functions it
 # names (`needs`: a figure of code that no longer exists is reported, to be dropped), the command that
-# refreshes it and about how long that takes on the 2-core machine.
+# refreshes it and about how long that takes on the 2-core machine (a rough guess where it was not timed).
 FIGURES = {
     'demo': dict(source='nbs/06_demo.ipynb#559191cf', minutes=9, shown='README, 06_demo',
                  modules=['demo', 'synth', 'train', 'unet', 'augment', 'data', 'predict', 'localize'],
@@ -43,16 +43,16 @@ FIGURES = {
                    command='python bench/onednn.py --rounds 1'),
     'multiworker': dict(source='multiworker', minutes=10, shown='04_train, 04b_distributed, benchmarks',
                         modules=['distributed', 'train'], command='python bench/multiworker.py'),
-    'weighted_bce_speed': dict(source='weighted_bce_speed', minutes=5, shown='benchmarks',
+    'weighted_bce_speed': dict(source='weighted_bce_speed', minutes=10, shown='benchmarks',
                                modules=['metrics', 'train'], command='cd bench && python weighted_bce_speed.py'),
-    'augment_throughput': dict(source='augment_throughput', minutes=5, shown='01_augment, benchmarks',
+    'augment_throughput': dict(source='augment_throughput', minutes=4, shown='01_augment, benchmarks',
                                modules=['augment', 'data'], command='cd bench && python augment_throughput.py'),
     'augment_profile': dict(source='augment_profile', minutes=3, shown='01_augment',
                             modules=['augment'], needs=['augment._mirror_crop', 'augment._blur'],
                             command='cd bench && python augment_profile.py'),
     'fast_streaming': dict(source='fast_streaming', minutes=10, shown='01_augment, benchmarks',
                            modules=['data', 'augment', 'unet'], command='cd bench && python fast_streaming.py'),
-    'streaming_threads': dict(source='streaming_threads', minutes=3, shown='00b_dataset, benchmarks',
+    'streaming_threads': dict(source='streaming_threads', minutes=5, shown='00b_dataset, benchmarks',
                               modules=['data'], command='cd bench && python streaming_threads.py'),
     'suite_1_training': dict(source='suite_1_training', minutes=15, shown='01_augment, benchmarks',
                              modules=['data', 'augment', 'train'], command='python bench/run_all.py --parts 1'),
