@@ -119,7 +119,7 @@ def run_one(ds:str, name:str, args:list, test:Path) -> dict:
     run = WORK / 'runs' / ds / name.split(':')[0].replace(' ', '_')
     prog = [sys.executable, str(HERE / args[0])] if args[0].endswith('.py') else ['needle_train']
     args = args[1:] if args[0].endswith('.py') else args
-    if '--init' in args: pretrain(args)
+    if '--init' in args and args[args.index('--init') + 1] == 'synth': pretrain(args)
     t0 = time.time()
     p = subprocess.run(prog + ['--out', str(run)] + args + (['--force'] if '--force' not in args else []),
                        env=ENV, capture_output=True, text=True)

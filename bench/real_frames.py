@@ -73,7 +73,7 @@ def main():
     if a.fewshot:
         with tempfile.TemporaryDirectory() as tmp:
             for name, r in fewshot(dev, a.minutes, Path(tmp)).items():
-                res[name] = dict(report=score(r.pop('run'), rep), **r)
+                res[name] = dict(report=score(r.pop('run'), rep), minutes=a.minutes, n_train=len(dev), **r)
     table = ("| model | frames | mean IoU | tip median (px) | found | false-positive px on empty frames |\n"
              "|---|---|---|---|---|---|\n" + '\n'.join(
                  f"| {k} | {s} ({v[s]['n']}) | {v[s]['iou_mean']:.3f} | {v[s]['tip_median_px']:.1f} | "

@@ -71,7 +71,10 @@ def _hw(s, name:str) -> list|None:
 
 # %% ../nbs/09_cli.ipynb #257bec6a
 def _init_file(kw:dict) -> dict:
-    "The options with `init='synth'` replaced by the cached synthetic-needle model of the network."
+    "`init='synth'` replaced by its cached model file; `init='prior'` given the prior's network."
+    if kw.get('init') == 'prior' and not (kw.get('filters') or kw.get('preset')):
+        from needle_nbdev.runs import read_config, run_dir
+        return {**kw, 'filters': read_config(run_dir('prior'))['filters'], 'batch_norm': True}
     if kw.get('init') != 'synth': return kw
     from needle_nbdev.train import DEFAULTS
     from needle_nbdev.pretrained import synth_init

@@ -240,10 +240,11 @@ def _given_net(given:dict) -> list|None:
 
 # %% ../nbs/04d_plan.ipynb #d670bab5
 def _prior_net(kind:str, channels:int, given:dict) -> list|None:
-    "The shipped prior's filters, when a run on needle-like gray frames should start from it."
-    if kind != 'needle-like' or channels != 1 or any(given.get(k) for k in
-                                                     ('init', 'filters', 'preset')): return None
-    return read_config(run_dir('prior'))['filters']
+    "The shipped prior's filters, when the run starts from it (asked for, or needle-like gray data)."
+    if given.get('filters') or given.get('preset'): return None
+    init = given.get('init')
+    if init == 'prior' or (init is None and kind == 'needle-like' and channels == 1):
+        return read_config(run_dir('prior'))['filters']
 
 # %% ../nbs/04d_plan.ipynb #5f4f6d79
 def _reserve(fp:dict, g:dict, inp:list, bs:int, st:float) -> float:
@@ -276,6 +277,8 @@ def plan(fp:dict, # a `fingerprint`
     if pri: put('init', 'prior', "needle-like gray frames: start from the needle prior shipped "
                 "with the package (rendered frames of many kinds of scene)")
     g = _mode_size(fp, kind, thin, len(net) - 1 if net else None)
+    if pri: g = {**g, 'mode': 'resize', 'size': read_config(run_dir('prior'))['size'],
+                 'why': "the prior's input size: it learnt needles at that scale"}
     d, q = g['depth'], 2 ** g['depth']
     put('mode', g['mode'], g['why']); put('size', g['size'], g['why'])
     inp = g['size']
