@@ -22,7 +22,10 @@ def rounds_table(runs:dict, ref:str, title:str, ref_label:str|None=None) -> tupl
 
 def _now() -> str: return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
 
-def this_command() -> str: return 'python ' + ' '.join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
+def this_command() -> str:
+    "This script's command line, quoted so that it can be pasted into a shell."
+    import shlex
+    return 'python ' + shlex.join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
 
 def commit() -> str:
     "The checkout's commit (short hash), with '+changes' when the working tree differs from it."

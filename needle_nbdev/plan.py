@@ -240,7 +240,7 @@ def _given_net(given:dict) -> list|None:
 
 # %% ../nbs/04d_plan.ipynb #d670bab5
 def _prior_net(kind:str, channels:int, given:dict) -> list|None:
-    "The shipped prior's filters, when the run starts from it (asked for, or needle-like gray data)."
+    "The shipped prior's filters when a run starts from it (asked for, or needle-like gray data)."
     if given.get('filters') or given.get('preset'): return None
     init = given.get('init')
     if init == 'prior' or (init is None and kind == 'needle-like' and channels == 1):
@@ -323,10 +323,8 @@ def _plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given) ->
         f"soft IoU + BCE: {fp['foreground']:.1%} foreground" if fp['foreground'] < 0.1 else
         f"BCE: the classes are balanced enough ({fp['foreground']:.1%} foreground)")
     put('batch_norm', True, "batch normalisation: stable with a high learning rate")
-    if o.get('init') == 'prior':
-        put('freeze', 'encoder', "the prior's encoder frozen: a few frames of one scene cannot "
-            "pull its features towards that scene")
-        put('lr', 3e-4, "Adam at 3e-4 (a pretrained decoder) with cosine decay to 0")
+    if o.get('init') == 'prior': put('lr', 3e-4, "Adam at 3e-4 (fine-tuning the prior) with "
+                                     "cosine decay to 0 over the time budget")
     else: put('lr', 1e-3, "Adam at 1e-3 with cosine decay to 0 over the time budget")
     put('cosine', True, r['lr']); put('reduce_lr', 0, r['lr']); put('early_stopping', 0, r['lr'])
     n_tr = max(1, round(fp['n'] * 0.8))

@@ -195,7 +195,8 @@ def _new_config(images, masks, isbi, out, kw):
     cfg['crop'] = None if cfg['crop'] is None else [int(v) for v in cfg['crop']]
     if cfg['cosine']: cfg['reduce_lr'] = 0                     # the schedule owns the learning rate
     if cfg['patch']: cfg['patch'] = _check_patch(cfg, isbi)
-    if str(cfg['init']).lower() == 'none': cfg['init'] = None       # the plan's prior declined
+    for k in ('init', 'freeze'):                  # the plan's prior (or its freezing) declined
+        if str(cfg[k]).lower() == 'none': cfg[k] = None
     if cfg['init'] is not None:          # a saved model of this architecture: checked, not yet used
         cfg['init'] = str((run_dir('prior') / 'model.keras' if cfg['init'] == 'prior'
                            else Path(cfg['init'])).resolve())
