@@ -16,7 +16,7 @@ __all__ = ['FAMILIES', 'random_needle_scene', 'random_batch', 'write_family_data
 FAMILIES = ('camera', 'microscope', 'ultrasound')
 
 @lru_cache(maxsize=8)
-def _grid(shape:tuple) -> tuple:
+def _xy(shape:tuple) -> tuple:
     "Read-only pixel coordinates (xx, yy), float32, for a frame of `shape`."
     yy, xx = np.indices(shape, dtype=np.float32)
     xx.flags.writeable = yy.flags.writeable = False
@@ -71,11 +71,11 @@ def _photo_crop(rng, shape:tuple) -> np.ndarray:
 # %% ../nbs/00d_families.ipynb #d4ac4bf3
 def _texture(rng, shape:tuple) -> np.ndarray:
     "A procedural background about [0, 1]: fractal noise, maybe a grating or blobs, grain."
-    (h, w), m = shape, min(shape)
+    m = min(shape)
     t = _noise(rng, shape, rng.uniform(0.05, 0.8) * m, int(rng.integers(1, 5)))
     k = rng.random()
     if k < 0.25:                                                   # fabric, mesh, ridges
-        xx, yy = _grid(shape); th = rng.uniform(0, np.pi)
+        xx, yy = _xy(shape); th = rng.uniform(0, np.pi)
         t = 0.6 * t + 0.2 * (1 + np.sin(rng.uniform(0.1, 1.0) * (xx * np.cos(th)
                                                                   + yy * np.sin(th))))
     elif k < 0.5:                                                  # cells, pebbles, stains
@@ -96,7 +96,7 @@ def _background(rng, shape:tuple) -> np.ndarray:
 # %% ../nbs/00d_families.ipynb #ce6a3f3f
 def _lighting(rng, shape:tuple, strength:float=1.0) -> np.ndarray:
     "Multiplicative light: a linear gradient times a vignette around a random centre."
-    (h, w), (xx, yy) = shape, _grid(shape)
+    (h, w), (xx, yy) = shape, _xy(shape)
     m, th = max(h, w), rng.uniform(0, 2 * np.pi)
     g = 1 + strength * rng.uniform(0, 0.6) * ((xx - w / 2) * np.cos(th)
                                               + (yy - h / 2) * np.sin(th)) / m
@@ -107,7 +107,7 @@ def _lighting(rng, shape:tuple, strength:float=1.0) -> np.ndarray:
 # %% ../nbs/00d_families.ipynb #174aa27a
 def _round_field(rng, shape:tuple, radius=(0.35, 0.6), p_oval:float=0.0) -> np.ndarray:
     "A soft round (or, resized, oval) field of view, 1 inside and 0 outside, as a microscope sees."
-    (h, w), (xx, yy) = shape, _grid(shape)
+    (h, w), (xx, yy) = shape, _xy(shape)
     cx, cy = w / 2 + rng.normal(0, 0.06) * w, h / 2 + rng.normal(0, 0.06) * h
     R, k = (rng.uniform(*radius) * np.hypot(h, w),
             np.sqrt(rng.uniform(0.6, 1.7)) if rng.random() < p_oval else 1.0)
@@ -116,7 +116,7 @@ def _round_field(rng, shape:tuple, radius=(0.35, 0.6), p_oval:float=0.0) -> np.n
     return d * d * (3 - 2 * d)                                         # smoothstep
 
 # %% ../nbs/00d_families.ipynb #057fb493
-def _pt(rng, shape, lo=-0.1, hi=1.1) -> tuple:
+def _rpt(rng, shape, lo=-0.1, hi=1.1) -> tuple:
     "A random point (x, y) of the frame, or a little outside it."
     return rng.uniform(lo, hi) * shape[1], rng.uniform(lo, hi) * shape[0]
 
@@ -132,19 +132,19 @@ def _inside(pts, shape:tuple) -> tuple:
 # %% ../nbs/00d_families.ipynb #12f5014f
 def _lines(rng, layer, s:float, n_edges:int, n_tubes:int, n_threads:int):
     "Draw straight edges, tubes (two rims and a body) and thin curled threads into `layer`."
-    sh = layer.shape; xx, yy = _grid(sh)
+    sh = layer.shape; xx, yy = _xy(sh)
     for _ in range(n_edges):                                  # a step in brightness along a line
-        th, (px, py) = rng.uniform(0, 2 * np.pi), _pt(rng, sh, 0.1, 0.9)
+        th, (px, py) = rng.uniform(0, 2 * np.pi), _rpt(rng, sh, 0.1, 0.9)
         layer += rng.uniform(-0.3, 0.3) * ((xx - px) * np.cos(th) + (yy - py) * np.sin(th) > 0)
     for _ in range(n_tubes):
-        c, a, t = np.array(_pt(rng, sh, 0, 1)), rng.uniform(0, np.pi), int(rng.uniform(5, 30) * s)
+        c, a, t = np.array(_rpt(rng, sh, 0, 1)), rng.uniform(0, np.pi), int(rng.uniform(5, 30) * s)
         p, q = (c - 2 * max(sh) * np.array([np.cos(a), np.sin(a)]),
                 c + 2 * max(sh) * np.array([np.cos(a), np.sin(a)]))
         cv2.line(layer, _ipts(p), _ipts(q), rng.uniform(-0.3, 0.3), t + 2 * max(1, int(2 * s)),
                  cv2.LINE_8, 4)
         cv2.line(layer, _ipts(p), _ipts(q), rng.uniform(-0.2, 0.2), t, cv2.LINE_8, 4)
     for _ in range(n_threads):                                # sutures, hairs, fibres
-        p, L = np.array(_pt(rng, sh)), rng.uniform(0.3, 1.5) * max(sh)
+        p, L = np.array(_rpt(rng, sh)), rng.uniform(0.3, 1.5) * max(sh)
         a = rng.uniform(0, 2 * np.pi) + np.cumsum(rng.normal(0, 0.15, 40))
         pts = p + np.cumsum(L / 40 * np.stack([np.cos(a), np.sin(a)], 1), 0)
         cv2.polylines(layer, [_ipts(pts)], False, rng.choice([-1, 1]) * rng.uniform(0.1, 0.4),
@@ -154,11 +154,11 @@ def _lines(rng, layer, s:float, n_edges:int, n_tubes:int, n_threads:int):
 def _circles(rng, layer, s:float, n_rings:int, n_bubbles:int, r_ring=(4, 30), amp=(0.15, 0.5)):
     "Draw rings (dark or bright outlines) and bubbles (a bright rim in a dark one) into `layer`."
     for _ in range(n_rings):
-        c, r = _pt(rng, layer.shape, 0, 1), rng.uniform(*r_ring) * s
+        c, r = _rpt(rng, layer.shape, 0, 1), rng.uniform(*r_ring) * s
         cv2.circle(layer, _ipts(c), int(r * 16), rng.choice([-1, 1], p=[0.7, 0.3])
                    * rng.uniform(*amp), max(1, int(rng.uniform(1, 4) * s)), cv2.LINE_8, 4)
     for _ in range(n_bubbles):
-        c, r = _pt(rng, layer.shape, 0, 1), rng.uniform(1, 8) * s
+        c, r = _rpt(rng, layer.shape, 0, 1), rng.uniform(1, 8) * s
         cv2.circle(layer, _ipts(c), int(r * 16), -rng.uniform(0.05, 0.3), -1, cv2.LINE_8, 4)
         cv2.circle(layer, _ipts(c), int(max(r - s, 0.5) * 16), rng.uniform(0.1, 0.4),
                    max(1, int(s)), cv2.LINE_8, 4)
@@ -197,7 +197,7 @@ def _centre_line(g:dict) -> np.ndarray:
 # %% ../nbs/00d_families.ipynb #7543d194
 def _shaft(g:dict, shape:tuple, taper:float, bevel:float=0.0) -> tuple:
     "Coverage (0..1) and mask of the needle; near it (window `sl`): axis position, signed distance."
-    (h, w), (xx, yy), pad = shape, _grid(shape), g['r0'] + 2
+    (h, w), (xx, yy), pad = shape, _xy(shape), g['r0'] + 2
     lo = np.clip(np.floor(g['pts'].min(0) - pad), 0, [w, h]).astype(int)
     hi = np.clip(np.ceil(g['pts'].max(0) + pad), 0, [w, h]).astype(int)
     sl = (slice(lo[1], hi[1]), slice(lo[0], hi[0]))
@@ -219,7 +219,7 @@ def _a_in(g:dict, shape:tuple) -> float:
     return float(i[0] / max(len(g['pts']) - 1, 1) * g['L']) if len(i) else 0.0
 
 # %% ../nbs/00d_families.ipynb #5bc8b0a0
-def _on_axis(mask, pts) -> np.ndarray:
+def _axis_pixels(mask, pts) -> np.ndarray:
     "Keep the pieces of `mask` that the centre line runs through (drop slivers cut off by others)."
     q, ok = _inside(pts, mask.shape); q = q[ok]
     n, lab = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
@@ -228,7 +228,7 @@ def _on_axis(mask, pts) -> np.ndarray:
     return keep[lab]
 
 # %% ../nbs/00d_families.ipynb #831ecf2f
-def _pose(pts, vis, family:str) -> dict:
+def _scene_pose(pts, vis, family:str) -> dict:
     "Tip and entry: the last and first centre-line points on the visible mask; angle entry -> tip."
     q, ok = _inside(pts, vis.shape)
     on = np.zeros(len(pts), bool); on[ok] = vis[q[ok, 1], q[ok, 0]]
@@ -281,13 +281,13 @@ def _surface(rng, shape:tuple, g:dict, idx, s:float):
     c = g['pts'][idx[int(len(idx) * rng.uniform(0.15, 0.55))]]
     d = np.deg2rad(rng.uniform(-35, 35)); cs, sn = np.cos(d), np.sin(d)
     m = np.array([cs * g['u'][0] - sn * g['u'][1], sn * g['u'][0] + cs * g['u'][1]])  # its normal
-    xx, yy = _grid(shape)
+    xx, yy = _xy(shape)
     along = (xx - c[0]) * -m[1] + (yy - c[1]) * m[0]
     wave = rng.uniform(0, 4) * s * np.sin(along / (rng.uniform(8, 30) * s) + rng.uniform(0, 6))
     return (xx - c[0]) * m[0] + (yy - c[1]) * m[1] + wave < 0
 
 # %% ../nbs/00d_families.ipynb #19d05f4e
-def _occlude(rng, img, vis, g:dict, s:float):
+def _occlude_shaft(rng, img, vis, g:dict, s:float):
     "Hide part of the shaft (in place), never its tip: a blob over it, or tissue it comes out of."
     q, ok = _inside(g['pts'], img.shape)
     idx = np.flatnonzero(ok & vis[np.clip(q[:, 1], 0, img.shape[0] - 1),
@@ -302,7 +302,7 @@ def _occlude(rng, img, vis, g:dict, s:float):
     vis &= ~occ
 
 # %% ../nbs/00d_families.ipynb #30db9fb2
-def _finish(rng, img, s:float) -> np.ndarray:
+def _camera_finish(rng, img, s:float) -> np.ndarray:
     "Defocus or motion blur, low resolution, sensor noise, gamma, JPEG: float in, uint8 out."
     h, w = img.shape; k = rng.random()
     if k < 0.15:                                                         # motion blur
@@ -350,11 +350,11 @@ def _camera_bed(rng, shape:tuple, s:float) -> np.ndarray:
 # %% ../nbs/00d_families.ipynb #10a43975
 def _microscope_bed(rng, shape:tuple, s:float) -> np.ndarray:
     "A bright dish from above: gel texture, its ridged rim, the holder outside, rings, bubbles."
-    (h, w), (xx, yy) = shape, _grid(shape)
+    (h, w), (xx, yy) = shape, _xy(shape)
     img = rng.uniform(0.55, 0.9) + rng.uniform(0.05, 0.3) * (_noise(rng, shape,
                                                                     rng.uniform(6, 60) * s) - 0.5)
     if rng.random() < 0.5: img += rng.uniform(0.05, 0.25) * (_photo_crop(rng, shape) - 0.5)
-    c, R = _pt(rng, shape, 0.2, 0.8), rng.uniform(0.3, 0.8) * max(h, w)
+    c, R = _rpt(rng, shape, 0.2, 0.8), rng.uniform(0.3, 0.8) * max(h, w)
     d = np.sqrt((xx - c[0])**2 + (yy - c[1])**2) - R
     holder = rng.uniform(0.3, 0.85) + rng.uniform(0.05, 0.3) * (_texture(rng, shape) - 0.5)
     img = np.where(d > 0, holder, img)
@@ -387,16 +387,16 @@ def _optical(rng, shape:tuple, family:str, needle:bool=True) -> tuple:
         taper = rng.uniform(1, 6) * g['r0']
         cov, mask, sl, a, c = _shaft(g, shape, taper, taper * rng.uniform(1, 3))
         _shade(rng, img, g, cov, sl, a, P['p_dark'], s)
-        if rng.random() < P['p_occ']: _occlude(rng, img, mask, g, s)
+        if rng.random() < P['p_occ']: _occlude_shaft(rng, img, mask, g, s)
     img *= _lighting(rng, shape, P['light'])
     if rnd is not None: img = img * rnd + rng.uniform(0, 0.25) * (1 - rnd)
     if bars is not None: img[bars] = rng.uniform(0.1, 0.35)
-    return _finish(rng, img, s), mask & field, g
+    return _camera_finish(rng, img, s), mask & field, g
 
 # %% ../nbs/00d_families.ipynb #037d091f
 def _probe(rng, shape:tuple) -> dict:
     "Probe geometry: the scan (beam, depth) place of each pixel, the pixel of each, the field."
-    (h, w), (xx, yy) = shape, _grid(shape)
+    (h, w), (xx, yy) = shape, _xy(shape)
     if rng.random() < 0.5:                                              # linear: a rectangle
         t, b = rng.uniform(0, 0.12) * h, rng.uniform(0, 0.08) * h
         l, r = rng.uniform(0, 0.2, 2) * w * (rng.random() < 0.6)
@@ -419,7 +419,7 @@ def _probe(rng, shape:tuple) -> dict:
 # %% ../nbs/00d_families.ipynb #e35dff09
 def _layers(rng, shape:tuple, s:float) -> tuple:
     "Tissue layers in scan space: their echo levels, and their bright wavy boundaries (a layer)."
-    (h, w), (xx, yy) = shape, _grid(shape)
+    (h, w), (xx, yy) = shape, _xy(shape)
     echo, lines = np.full(shape, rng.uniform(0.2, 0.7), np.float32), np.zeros(shape, np.float32)
     for d in np.sort(rng.uniform(0.03, 0.95, int(rng.integers(1, 6)))) * h:
         wave = rng.uniform(0, 6) * s * np.sin(xx[0] / (rng.uniform(10, 80) * s) + rng.uniform(0, 6))
@@ -435,15 +435,16 @@ def _structures(rng, echo, lines, s:float):
     "Vessels (dark, bright walls), specks and short bright streaks, drawn into `echo` and `lines`."
     shape = echo.shape
     for _ in range(int(rng.choice(3, p=[0.5, 0.35, 0.15]))):
-        c, ax = _ipts(_pt(rng, shape, 0.1, 0.9)), tuple(_ipts(rng.uniform(5, 30, 2) * s * [1.5, 1]))
+        c = _ipts(_rpt(rng, shape, 0.1, 0.9))
+        ax = tuple(_ipts(rng.uniform(5, 30, 2) * s * [1.5, 1]))
         wall = max(1, int(2 * s))
         cv2.ellipse(lines, c, ax, 0, 0, 360, rng.uniform(0.3, 1.2), wall, cv2.LINE_8, 4)
         cv2.ellipse(echo, c, ax, 0, 0, 360, rng.uniform(0.01, 0.15), -1, cv2.LINE_8, 4)
     for _ in range(int(rng.integers(0, 5))):
-        cv2.circle(lines, _ipts(_pt(rng, shape, 0, 1)), int(rng.uniform(0.7, 3) * s * 16),
+        cv2.circle(lines, _ipts(_rpt(rng, shape, 0, 1)), int(rng.uniform(0.7, 3) * s * 16),
                    rng.uniform(1, 4), -1, cv2.LINE_8, 4)
     for _ in range(int(rng.choice(4, p=[0.5, 0.2, 0.2, 0.1]))):      # fascia, tendon fibres
-        c, a, L = (np.array(_pt(rng, shape, 0, 1)), np.deg2rad(rng.uniform(-15, 15)),
+        c, a, L = (np.array(_rpt(rng, shape, 0, 1)), np.deg2rad(rng.uniform(-15, 15)),
                    rng.uniform(0.1, 0.4) * shape[1])
         d = L / 2 * np.array([np.cos(a), np.sin(a)])
         cv2.line(lines, _ipts(c - d), _ipts(c + d), rng.uniform(0.3, 1.2),
@@ -456,7 +457,7 @@ def _tissue_echo(rng, shape:tuple, s:float) -> tuple:
     _structures(rng, echo, lines, s)
     hard = np.zeros(shape, np.float32)
     if rng.random() < 0.25:                             # bone or a calcification: bright, shadowing
-        c, r = _pt(rng, shape, 0.1, 0.9), rng.uniform(15, 80) * s
+        c, r = _rpt(rng, shape, 0.1, 0.9), rng.uniform(15, 80) * s
         cv2.ellipse(hard, _ipts(c), tuple(_ipts((r, r * rng.uniform(0.2, 1)))),
                     rng.uniform(-20, 20),
                     200, 340, 1.0, max(1, int(rng.uniform(1, 4) * s)), cv2.LINE_8, 4)
@@ -475,7 +476,7 @@ def _speckle(rng, shape:tuple, s:float) -> np.ndarray:
 # %% ../nbs/00d_families.ipynb #5ee766ce
 def _echo_profile(rng, g:dict, shape:tuple, a) -> np.ndarray:
     "The needle's echo strength at axis positions `a`: uneven, sometimes dropping out in part."
-    (h, w), pts, K = shape, g['pts'], 12
+    K = 12
     f = rng.uniform(0.6, 1.3, K)
     if rng.random() < 0.4:                                  # a stretch that the beams miss
         i = int(rng.integers(1, K - 2)); f[i:i + int(rng.integers(1, 4))] = rng.uniform(0.0, 0.2)
@@ -594,8 +595,8 @@ def random_needle_scene(seed=0, # int or sequence of ints: the same seed gives t
     needle = rng.random() >= p_empty
     for _ in range(10):
         img, mask, g = _RENDER[family](rng, tuple(shape), needle)
-        if g is not None: mask = _on_axis(mask, g['pts'])
-        pose = _pose(np.zeros((0, 2)) if g is None else g['pts'], mask, family)
+        if g is not None: mask = _axis_pixels(mask, g['pts'])
+        pose = _scene_pose(np.zeros((0, 2)) if g is None else g['pts'], mask, family)
         if not needle or pose['length'] >= 0.12 * min(shape): break
     return img, mask.astype(np.uint8), pose
 

@@ -49,7 +49,7 @@ def _axis_ends(q:np.ndarray, v:np.ndarray, p0:np.ndarray, band:float) -> list:
             p0 + t.max() * v + nv * np.median(c[t >= t.max() - win])]
 
 # %% ../nbs/05a_localize.ipynb #af266a58
-def _box(shape:tuple, roi) -> tuple:
+def _frame_box(shape:tuple, roi) -> tuple:
     "The visible region's edges (top, bottom, left, right) in pixels; `roi` gives its margins."
     t_, b_, l_, r_ = roi or (0, 0, 0, 0)
     return (t_, shape[0] - 1 - b_, l_, shape[1] - 1 - r_)
@@ -57,7 +57,7 @@ def _box(shape:tuple, roi) -> tuple:
 # %% ../nbs/05a_localize.ipynb #3cc2cb39
 def _at_border(p:np.ndarray, shape:tuple, roi, touch:float) -> bool:
     "Whether `p` lies within `touch` px of the image border or of the visible region's edge."
-    img, box = _box(shape, None), _box(shape, roi)
+    img, box = _frame_box(shape, None), _frame_box(shape, roi)
     return (min(f(p, img) for f in _SIDES.values()) <= touch
             or min(abs(f(p, box)) for f in _SIDES.values()) <= touch)
 
@@ -73,7 +73,7 @@ def _order_ends(ends:list, shape:tuple, roi, entry_side,
                 prev=None # if given: when both or no ends are at a border, the tip nearer its tip
                ) -> tuple:
     "(entry, tip): the end on `entry_side`; else the only end at a border; else the nearer one."
-    box, p = _box(shape, roi), _prev(prev)
+    box, p = _frame_box(shape, roi), _prev(prev)
     at = [touch is not None and _at_border(e, shape, roi, touch) for e in ends]
     if entry_side is not None:
         if entry_side not in _SIDES:
@@ -183,7 +183,7 @@ def _pick_needle(cands:list, shape:tuple, roi, prev) -> tuple:
     return v, p0, max(u['band'] for u in used), lo, hi
 
 # %% ../nbs/05a_localize.ipynb #2a78068e
-def _on_axis(q:np.ndarray, v, p0, band:float, lo:float, hi:float) -> np.ndarray:
+def _near_axis(q:np.ndarray, v, p0, band:float, lo:float, hi:float) -> np.ndarray:
     "Which pixels `q` are within `band` of the axis from `lo` to `hi`, ends extended by chains."
     t, near = (q - p0) @ v, np.abs((q - p0) @ np.array([-v[1], v[0]])) <= band
     ts = np.sort(t[near]); i, j = np.searchsorted(ts, hi, 'right'), np.searchsorted(ts, lo)
@@ -204,7 +204,7 @@ def _subpixel_tip(prob:np.ndarray, tip:np.ndarray, u:np.ndarray, level:float,
     return tip + (s[i - 1] + a * 0.1) * u
 
 # %% ../nbs/05a_localize.ipynb #75fa9b8e
-def _pose(entry:np.ndarray, tip:np.ndarray, v:np.ndarray, score:float) -> NeedlePose:
+def _make_pose(entry:np.ndarray, tip:np.ndarray, v:np.ndarray, score:float) -> NeedlePose:
     "A NeedlePose from its two ends and its axis `v` (oriented here from entry to tip)."
     if (tip - entry) @ v < 0: v = -v
     return NeedlePose(tip=(float(tip[0]), float(tip[1])), entry=(float(entry[0]), float(entry[1])),
@@ -220,7 +220,7 @@ def _legacy(m:np.ndarray, entry_side, roi, band) -> NeedlePose:
         band = 2 + 1.5 * np.percentile(np.abs((pts - p00) @ np.array([-v0[1], v0[0]])), 90)
     v, p0, inl = _fit_axis(pts, band)
     entry, tip = _order_ends(_axis_ends(pts[inl], v, p0, band), m.shape, roi, entry_side)
-    return _pose(entry, tip, v, _line_score(pts[inl], inl))
+    return _make_pose(entry, tip, v, _line_score(pts[inl], inl))
 
 # %% ../nbs/05a_localize.ipynb #21a85c38
 def _robust(m:np.ndarray, prob, entry_side, roi, band, prev, level:float,
@@ -230,13 +230,13 @@ def _robust(m:np.ndarray, prob, entry_side, roi, band, prev, level:float,
         return NeedlePose(reason=f'no component of {min(10, min_pixels)}+ pixels')
     v, p0, b, lo, hi = _pick_needle(cands, m.shape, roi, prev)
     ys, xs = np.nonzero(m); q = np.stack([xs, ys], 1).astype(np.float64)
-    sel = _on_axis(q, v, p0, 1.5 * b, lo, hi); q, ys, xs = q[sel], ys[sel], xs[sel]
+    sel = _near_axis(q, v, p0, 1.5 * b, lo, hi); q, ys, xs = q[sel], ys[sel], xs[sel]
     b = band or max(b, 2 + 1.5 * np.percentile(np.abs((q - p0) @ np.array([-v[1], v[0]])), 90))
     v, p0, inl = _ransac_line(q, _weights(prob, ys, xs), b)            # the needle's pixels only
     entry, tip = _order_ends(_axis_ends(q[inl], v, p0, b), m.shape, roi, entry_side, b + 2, prev)
     u = (tip - entry) / max(math.dist(tip, entry), 1e-9)
     if prob is not None: tip = _subpixel_tip(prob, tip, u, level, 2 * b)
-    return _pose(entry, tip, v, _line_score(q[inl], inl))
+    return _make_pose(entry, tip, v, _line_score(q[inl], inl))
 
 # %% ../nbs/05a_localize.ipynb #1c7e3425
 def localize_needle(mask, # H×W binary mask (any values > 0 count)

@@ -362,7 +362,7 @@ def status_summary(statuses, # the status of every row
         c, key=lambda k: (k != 'ok', k))) or 'none')
 
 # %% ../nbs/05_predict.ipynb #d1f4a006
-def _finish(prog:str, out:Path, statuses:list, end, what:str, strict:bool, progress:bool,
+def _wrap_up(prog:str, out:Path, statuses:list, end, what:str, strict:bool, progress:bool,
             interrupted:bool):
     "After the outputs are in place: the end fault's line, the summary line, and --strict."
     import sys
@@ -453,7 +453,7 @@ def predict_folder(model, # run directory
         if kind == 'stack': _predict_stack(mc, items, st, kw, progress); return out
         res = _predict_frames(mc, kind, items, st, kw, localize, track, overlay, progress,
                               load_tip_head(tip_head) if tip_head else None, stall_s)
-    _finish('needle_predict', out, res['statuses'], res['end'], 'frames', strict, progress,
+    _wrap_up('needle_predict', out, res['statuses'], res['end'], 'frames', strict, progress,
             res['interrupted'])
     return out
 
@@ -518,7 +518,7 @@ def predict_stereo(model, # run directory, or (model, config)
             stopped = True; set_incomplete(st, f"interrupted after {len(rows)} pairs")
         with atomic_write(st / 'poses3d.csv') as t, open(t, 'w', newline='') as fh:
             csv.writer(fh).writerows([_POSE3D_COLS, *rows])
-    _finish('needle_predict', out, [r[-2] for r in rows], None, 'pairs', strict, progress, stopped)
+    _wrap_up('needle_predict', out, [r[-2] for r in rows], None, 'pairs', strict, progress, stopped)
     return out
 
 # %% ../nbs/05_predict.ipynb #c08846bd
