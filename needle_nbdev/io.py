@@ -271,12 +271,11 @@ def file_stem(p) -> str:
         if n.lower().endswith(ext) and len(n) > len(ext): return n[:-len(ext)]
     return Path(n).stem
 
-_stem = file_stem                                    # the name the pairing functions below use
 
 # %% ../nbs/00_data.ipynb #8a5a3040
 def _key(p:Path, suffixes) -> str:
     "Pairing key: the stem less one known suffix."
-    s = _stem(p)
+    s = file_stem(p)
     for suf in suffixes:
         if s.lower().endswith(suf) and len(s) > len(suf): return s[:-len(suf)]
     return s
@@ -317,7 +316,7 @@ def pair_files(image_dir, # folder of images
     mask_dir = image_dir if mask_dir is None else mask_dir
     files, mfiles = list_images(image_dir), list_images(mask_dir)
     if Path(image_dir).resolve() == Path(mask_dir).resolve():
-        is_mask = lambda f: _key(f, _MASK_SUFFIXES) != _stem(f)
+        is_mask = lambda f: _key(f, _MASK_SUFFIXES) != file_stem(f)
         files, mfiles = [f for f in files if not is_mask(f)], [f for f in files if is_mask(f)]
     imgs, masks = _index(files, _IMAGE_SUFFIXES, image_dir), _index(mfiles, _MASK_SUFFIXES,
                                                                     mask_dir)
