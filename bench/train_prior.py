@@ -77,13 +77,17 @@ def ship(src:Path):
                **{**DEFAULTS, 'crop': None, 'size': info['size'], 'filters': info['filters'],
                   'batch_norm': True, 'mode': 'resize', 'val_frac': 0.0},
                data=dict(source='rendered on the fly: needle_nbdev.families and needle_nbdev.synth',
-                         frames=info['frames']), out_bias=-4.0, epochs_run=1,
+                         frames=_frames(info)), out_bias=-4.0, epochs_run=1,
                prior=dict(parity_max_abs=dp, **{k: v for k, v in info.items() if k != 'log'}))
     dst = ROOT / 'needle_nbdev' / 'prior'; dst.mkdir(exist_ok=True)
     shutil.copyfile(src / 'model.keras', dst / 'model.keras')
     (dst / 'config.json').write_text(json.dumps(cfg, indent=1))
     shutil.copyfile(src / 'train_prior.json', dst / 'train_prior.json')
     print(f"shipped {src} as {dst} (parity {dp:.2g})")
+
+def _frames(info:dict) -> int:
+    "Frames rendered for this prior, counting the runs it continued from."
+    return info['frames'] + (_frames(info['before']) if info.get('before') else 0)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -92,6 +96,8 @@ def main():
     ap.add_argument('--batch', type=int, default=32); ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--p_synth', type=float, default=0.2)
     ap.add_argument('--init', default=None, help='continue from this .keras model (same network)')
+    ap.add_argument('--reuse', type=int, default=1,
+                    help='train on each rendered batch this many times (flipped, new gamma each time)')
     ap.add_argument('--ship', default=None, help='check this trained prior and copy it into the package')
     a = ap.parse_args()
     if a.ship: return ship(Path(a.ship))
@@ -112,11 +118,13 @@ def main():
     t0, budget, step, frames, log, losses = time.time(), a.minutes * 60, 0, 0, [], []
     x, y = next(batches); model.train_on_batch(x, y)           # compile outside the clock
     t_start = saved = time.time()
+    rng, k = np.random.default_rng(1), 0
     while (el := time.time() - t_start) < budget:
-        x, y = next(batches)
+        if k % a.reuse == 0: x0, y0 = next(batches); frames += len(x0)
+        x, y = _jitter(x0, y0, rng) if k % a.reuse else (x0, y0); k += 1
         frac = el / budget                                     # cosine decay over the time budget
         opt.learning_rate.assign(a.lr * 0.5 * (1 + np.cos(np.pi * frac)) + 1e-5)
-        losses.append(float(model.train_on_batch(x, y))); step += 1; frames += len(x)
+        losses.append(float(model.train_on_batch(x, y))); step += 1
         if step % 100 == 0:
             log.append(dict(step=step, seconds=round(el, 1), frames=frames,
                             loss=round(float(np.mean(losses[-100:])), 4)))
@@ -129,12 +137,24 @@ def main():
     info = dict(command=' '.join(['python', 'bench/train_prior.py'] + sys.argv[1:]),
                 date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='minutes'),
                 backend=keras.backend.backend(), machine=platform.node(), device=_device(),
-                init=a.init, workers=a.workers, batch=a.batch, lr=a.lr, p_synth=a.p_synth, steps=step,
+                init=a.init, before=_before(a.init), reuse=a.reuse, workers=a.workers, batch=a.batch, lr=a.lr, p_synth=a.p_synth, steps=step,
                 frames=frames, train_seconds=round(time.time() - t_start, 1),
                 wall_seconds=round(time.time() - t0, 1), size=list(SIZE), filters=list(FILTERS),
                 log=log)
     (out / 'train_prior.json').write_text(json.dumps(info, indent=1))
     print(json.dumps({k: v for k, v in info.items() if k != 'log'}), flush=True)
+
+def _jitter(x:np.ndarray, y:np.ndarray, rng) -> tuple:
+    "A rendered batch seen again: flipped at random, with a new gamma (cheap next to rendering)."
+    if rng.random() < 0.5: x, y = x[:, :, ::-1], y[:, :, ::-1]
+    if rng.random() < 0.5: x, y = x[:, ::-1], y[:, ::-1]
+    return np.ascontiguousarray(x ** rng.uniform(0.7, 1.4)), np.ascontiguousarray(y)
+
+def _before(init) -> dict|None:
+    "What trained the model we continue from (its train_prior.json), without its loss log."
+    f = Path(init).parent / 'train_prior.json' if init else None
+    if f is None or not f.exists(): return None
+    return {k: v for k, v in json.loads(f.read_text()).items() if k != 'log'}
 
 def _save(final, model, out:Path):
     "Copy the trained weights into the optimizer-free model and save it atomically."

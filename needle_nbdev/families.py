@@ -343,9 +343,21 @@ def _bars(rng, shape:tuple) -> np.ndarray:
 def _camera_bed(rng, shape:tuple, s:float) -> np.ndarray:
     "A camera's view: a photograph or texture with edges, tubing, threads, rings and bubbles."
     img, layer = _background(rng, shape), np.zeros(shape, np.float32)
+    if rng.random() < 0.3: img += rng.uniform(0.05, 0.3) * _ripples(rng, shape, s)
     _lines(rng, layer, s, int(rng.integers(0, 3)), int(rng.integers(0, 2)), int(rng.integers(0, 3)))
     _circles(rng, layer, s, int(rng.integers(0, 4)), int(rng.integers(0, 8)))
     return img + cv2.GaussianBlur(layer, (0, 0), 0.5 + 0.5 * s)
+
+# %% ../nbs/00d_families.ipynb #3a0bdb7f
+def _ripples(rng, shape:tuple, s:float) -> np.ndarray:
+    "Fine texture in about [-0.5, 1]: caustics (thin bright curves) or a grating in a region."
+    xx, yy = _xy(shape)
+    if rng.random() < 0.6:                            # level curves of a warped phase: caustics
+        ph = _noise(rng, shape, rng.uniform(20, 80) * s) * rng.uniform(10, 40)
+        return (1 - np.abs(np.sin(ph))) ** rng.uniform(2, 8) * 1.5 - 0.3
+    t, per = rng.uniform(0, np.pi), rng.uniform(2.5, 7) * s
+    wave = np.sin(2 * np.pi * (xx * np.cos(t) + yy * np.sin(t)) / per).astype(np.float32)
+    return wave * (_noise(rng, shape, rng.uniform(30, 120) * s) > rng.uniform(0.3, 0.6))
 
 # %% ../nbs/00d_families.ipynb #10a43975
 def _microscope_bed(rng, shape:tuple, s:float) -> np.ndarray:
@@ -354,6 +366,7 @@ def _microscope_bed(rng, shape:tuple, s:float) -> np.ndarray:
     img = rng.uniform(0.55, 0.9) + rng.uniform(0.05, 0.3) * (_noise(rng, shape,
                                                                     rng.uniform(6, 60) * s) - 0.5)
     if rng.random() < 0.5: img += rng.uniform(0.05, 0.25) * (_photo_crop(rng, shape) - 0.5)
+    if rng.random() < 0.6: img += rng.uniform(0.1, 0.45) * _ripples(rng, shape, s)
     c, R = _rpt(rng, shape, 0.2, 0.8), rng.uniform(0.3, 0.8) * max(h, w)
     d = np.sqrt((xx - c[0])**2 + (yy - c[1])**2) - R
     holder = rng.uniform(0.3, 0.85) + rng.uniform(0.05, 0.3) * (_texture(rng, shape) - 0.5)
