@@ -90,8 +90,9 @@ def _planned_train(images, masks, out, force:bool, minutes, kw:dict, started:flo
     if Path(out).exists() and any(Path(out).iterdir()) and not force:
         raise FileExistsError(f"{out}: already exists; use --force to replace it or --resume to "
                               f"continue it")
-    given = {k: v for k, v in kw.items()                  # --minutes is the budget, not a limit
-             if k in PLANNED and k != 'time_limit' and v not in (None, False)}
+    # --minutes is the budget, not a limit; 0 is a choice (e.g. --early_stopping 0: off)
+    given = {k: v for k, v in kw.items()
+             if k in PLANNED and k != 'time_limit' and v is not None and v is not False}
     p = plan_folders(images, masks, minutes, started=started, **given)
     print(show_plan(p), flush=True)
     rest = {k: v for k, v in kw.items() if k not in PLANNED and k != 'time_limit'}
@@ -136,6 +137,7 @@ def needle_train(images:str=None, # folder of training images
                  steps_per_epoch:int=None, # batches per epoch (default: one pass over the data)
                  init:str=None, # prior (shipped; planned for needles), synth, none, or a file
                  freeze:str=None, # encoder: keep the prior's encoder (planned with it), or none
+                 rehearse:float=None, # share of rendered batches (planned: 0.5 from the prior)
                  resume:str=None, # continue this run directory
                  force:bool=False, # replace an existing run directory
                  no_plan:bool=False, # skip the plan: today's fixed defaults (see `train`)
@@ -153,7 +155,7 @@ def needle_train(images:str=None, # folder of training images
               time_limit=None if minutes is None
               else minutes * 60, cosine=cosine, cache=cache, patch=_hw(patch, 'patch'),
               patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch, init=init,
-              freeze=freeze)
+              freeze=freeze, rehearse=rehearse)
     if resume: run = run_cli('needle_train', lambda: train(out=resume, resume=True, epochs=epochs),
                              debug)
     elif isbi or no_plan or not images or strategy:         # workers must not plan apart

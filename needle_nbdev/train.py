@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_train.ipynb #74481cd7
 from __future__ import annotations
-import sys, time, signal, datetime, shutil, json
+import sys, time, signal, datetime, shutil, json, itertools
 from pathlib import Path
 import numpy as np
 import tensorflow as tf
@@ -24,7 +24,7 @@ from .callbacks import (AtomicCheckpoint, AtomicHistory, TimeLimit, CosineDecay,
 import needle_nbdev
 
 # %% auto #0
-__all__ = ['LOSSES', 'AUGMENTS', 'DEFAULTS', 'mask_iou', 'mask_dice', 'with_weights', 'freeze', 'train']
+__all__ = ['LOSSES', 'AUGMENTS', 'DEFAULTS', 'mask_iou', 'mask_dice', 'with_weights', 'rehearsal', 'freeze', 'train']
 
 # %% ../nbs/04_train.ipynb #a12f2160
 LOSSES = dict(iou=iou_loss, bce=bce_loss, dice_bce=dice_bce_loss, iou_bce=iou_bce_loss,
@@ -61,6 +61,25 @@ def _data_summary(pairs, n:int=50) -> dict:
     return dict(n=len(pairs), empty_masks=float(np.mean([m.sum() == 0 for m in ms])),
                 foreground=float(np.mean([m.mean() for m in ms])))
 
+# %% ../nbs/04_train.ipynb #eb173a9c
+def rehearsal(ds, # batched tf.data of (image, mask) from the user's frames
+              cfg:dict, # run config: `rehearse` (share of rendered batches), size, channels, seed
+              batch:int # batch size of `ds`
+             ):
+    "Mix batches rendered by `needle_nbdev.families` into `ds` (a share `cfg['rehearse']`)."
+    import tensorflow as tf
+    from needle_nbdev.families import random_batch
+    share, (h, w), ch = cfg.get('rehearse') or 0.0, cfg['size'], cfg['channels'] or 1
+    if not share: return ds
+    def gen():
+        for k in itertools.count():
+            x, y = random_batch((cfg['seed'], 31, k), batch, (h, w))
+            yield (np.repeat(x, ch, -1) if ch > 1 else x), y
+    sig = (tf.TensorSpec((None, h, w, ch), tf.float32), tf.TensorSpec((None, h, w, 1), tf.float32))
+    r = tf.data.Dataset.from_generator(gen, output_signature=sig).prefetch(2)
+    return tf.data.Dataset.sample_from_datasets([ds, r], [1 - share, share], seed=cfg['seed'],
+                                                stop_on_empty_dataset=True)
+
 # %% ../nbs/04_train.ipynb #4f9b479b
 def _sources(images, masks, isbi, cfg, role=(1, 0, 1), endless:bool=False):
     "(train_ds, val_ds, summary) from folders or ISBI stacks; `role`: (workers, index, replicas)."
@@ -94,10 +113,10 @@ def _sources(images, masks, isbi, cfg, role=(1, 0, 1), endless:bool=False):
     if cfg['mode'] == 'tile':                               # native resolution: tiles of `size`
         tkw = dict(crop=cfg['crop'], gray=cfg['channels'] == 1, fg=cfg['patch_fg'],
                    cache=cfg.get('cache', False))
-        return (tile_dataset(mine, size, bs, aug, True, seed, per_frame=cfg['per_frame'],
-                             repeat=rep, **tkw),
+        return (rehearsal(tile_dataset(mine, size, bs, aug, True, seed,
+                                       per_frame=cfg['per_frame'], repeat=rep, **tkw), cfg, bs),
                 tile_dataset(va, size, bs, None, False, seed, **tkw), summ)
-    return (make_dataset(mine, size, bs, aug, True, seed, repeat=rep, **kw),
+    return (rehearsal(make_dataset(mine, size, bs, aug, True, seed, repeat=rep, **kw), cfg, bs),
             make_dataset(va, size, bs, None, False, seed, **kw), summ)
 
 # %% ../nbs/04_train.ipynb #c118acb5
@@ -126,7 +145,7 @@ DEFAULTS = dict(crop=None, size=(256, 256), channels=1, preset='needle', filters
                 mixed_precision=False,
                 mode='resize', time_limit=None, batch_norm=False, cache=False, cosine=False,
                 patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None, per_frame=1, plan=None,
-                init=None, split='random', freeze=None)
+                init=None, split='random', freeze=None, rehearse=0.0)
 
 # %% ../nbs/04_train.ipynb #a2c9a754
 def _prior_bias(summary) -> float:
