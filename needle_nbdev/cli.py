@@ -244,6 +244,17 @@ def needle_evaluate(model:str=None, # run directory from needle_train, or prior 
                                           else f"{k:>22}: {v}")
     print(f"wrote {out}")
 
+# %% ../nbs/09_cli.ipynb #a7e3c2d1
+def _wait_for_stop():
+    "Wait until Ctrl-C (SIGINT) or SIGTERM: a server's normal end, not an error."
+    import signal
+    def stop(*_): raise KeyboardInterrupt
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        while True: time.sleep(3600)
+    except KeyboardInterrupt: pass
+    finally: signal.signal(signal.SIGTERM, old)
+
 # %% ../nbs/09_cli.ipynb #05953ad3
 @call_parse
 def needle_review(run:str, # run directory from needle_train, or prior (shipped)
@@ -261,11 +272,9 @@ def needle_review(run:str, # run directory from needle_train, or prior (shipped)
         srv = run_cli('needle_review', lambda: start_review(rv, host, port), debug)
         print(f"needle_review: {len(rv.items)} frames, least confident first: open {srv.url} "
               f"(Ctrl-C to stop)", flush=True)
-        try:
-            while True: time.sleep(3600)
-        except KeyboardInterrupt: srv.shutdown()
+        _wait_for_stop(); srv.shutdown()
     finally: rv.close()
-    print(f"needle_review: {len(rv.rows)} corrected frames in {rv.out}")
+    print(f"needle_review: {len(rv.rows)} corrected frames in {rv.out}", flush=True)
 
 # %% ../nbs/09_cli.ipynb #17fa7279
 @call_parse

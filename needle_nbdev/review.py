@@ -139,10 +139,10 @@ class Review:
 # %% ../nbs/15_review.ipynb #52fc516a
 def _why(pred, status:str, tip, entry) -> str:
     "The reason column of a correction: what the reviewer did to the prediction."
-    if status == 'no_needle': return 'review: no needle' + (', prediction removed' if pred else '')
-    if pred is None: return 'review: needle added'
+    if status == 'no_needle': return 'review: removed' if pred else 'review: no needle'
+    if pred is None: return 'review: added'
     same = np.allclose([*pred['tip'], *pred['entry']], [*_point(tip), *_point(entry)], atol=0.005)
-    return 'review: prediction kept' if same else 'review: moved'
+    return 'review: kept' if same else 'review: moved'
 
 def _copy_frame(src:Path, dst:Path):
     "Copy a frame file, atomically (a half-copied frame never appears)."
@@ -315,10 +315,12 @@ def _get(review:Review, path:str) -> tuple:
         return 200, frame_png(it.path) if parts[1] == 'frame' else it.mask, 'image/png'
     return _json(404, dict(error=f"{path}: not found"))
 
-# %% ../nbs/15_review.ipynb #70f5874d
-def _post(review:Review, path:str, body:bytes) -> tuple:
+# %% ../nbs/15_review.ipynb #9bd4a124
+def _post(review:Review, path:str, body:bytes, kind:str='application/json') -> tuple:
     "(status, body, content type) of a POST to /api/label: the row saved, or the error (400)."
     if path != '/api/label': return _json(404, dict(error=f"{path}: not found"))
+    if not kind.startswith('application/json'):        # another site's form cannot send this type
+        return _json(415, dict(error=f"send JSON (application/json), not {kind!r}"))
     try:
         a = json.loads(body or b'{}')
         row = review.label(a.get('index'), a.get('status'), a.get('tip'), a.get('entry'))
@@ -338,7 +340,8 @@ def _handler(review:Review) -> type:
         def do_GET(self): self._send(*_get(review, self.path))
         def do_POST(self):
             n = int(self.headers.get('Content-Length') or 0)
-            self._send(*_post(review, self.path, self.rfile.read(n)))
+            self._send(*_post(review, self.path, self.rfile.read(n),
+                              self.headers.get('Content-Type') or ''))
     return Handler
 
 # %% ../nbs/15_review.ipynb #ce4c2c26
