@@ -263,11 +263,13 @@ def needle_review(run:str, # run directory from needle_train, or prior (shipped)
                   port:int=8765, # the page's port (0: any free one)
                   host:str='127.0.0.1', # address to listen on (127.0.0.1: this machine only)
                   force:bool=False, # replace an existing corrections file
+                  resume:bool=False, # go on with an existing corrections file (its rows are kept)
                   debug:bool=False): # show tracebacks
     "Serve a page to review RUN's predictions on --input, least confident first, until Ctrl-C."
     from needle_nbdev.review import open_review, start_review
     _usage('needle_review', 'needle_review', input=input)
-    rv = run_cli('needle_review', lambda: open_review(run, input, out, force), debug)
+    rv = run_cli('needle_review', lambda: open_review(run, input, out, force, resume=resume),
+                 debug)
     try:
         srv = run_cli('needle_review', lambda: start_review(rv, host, port), debug)
         print(f"needle_review: {len(rv.items)} frames, least confident first: open {srv.url} "

@@ -10,8 +10,8 @@ from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 from pathlib import Path
 import numpy as np, cv2
 from fastcore.basics import patch
-from .io import (read_raw, read_image, list_images, write_poses, atomic_write,
-                             natural_key)
+from .io import (read_raw, read_image, list_images, write_poses, read_poses,
+                             atomic_write, natural_key)
 from .video import is_video, read_video, VIDEO_EXTS, Fault
 from .runs import load_run
 from .predict import predict_stream, STATUS_COLS
@@ -126,12 +126,13 @@ class Review:
                  out, # the corrections CSV (poses.csv schema), rewritten at every save
                  force:bool=False, # replace an existing `out` (else an error, before any work)
                  frames_out=None, # copy each corrected frame here (for a video's frames)
-                 work=None): # a temporary folder that `close` removes
+                 work=None, # a temporary folder that `close` removes
+                 resume:bool=False): # go on with an existing `out`: its rows are kept
         self.items, self.out, self.frames_out, self.work = list(items), Path(out), frames_out, work
         for p in (self.out, frames_out):
-            if p is not None and Path(p).exists() and not force: raise FileExistsError(
-                f"{p}: already exists; use --force to replace it")
-        self.rows, self.lock = {}, threading.Lock()
+            if p is not None and Path(p).exists() and not (force or resume): raise FileExistsError(
+                f"{p}: already exists; use --resume to go on with it, or --force to replace it")
+        self.rows, self.lock = _saved_rows(self.out) if resume else {}, threading.Lock()
     def close(self):
         "Remove the temporary folder."
         if self.work: shutil.rmtree(self.work, ignore_errors=True)
@@ -147,6 +148,12 @@ def _why(pred, status:str, tip, entry) -> str:
 def _copy_frame(src:Path, dst:Path):
     "Copy a frame file, atomically (a half-copied frame never appears)."
     with atomic_write(dst) as t: shutil.copyfile(src, t)
+
+def _saved_rows(path:Path) -> dict:
+    "The rows of an earlier session's corrections file, to go on with; none if there is no file."
+    if not path.exists(): return {}
+    keep = ('tip', 'entry', 'angle_deg', 'status', 'reason')
+    return {n: {k: r.get(k) for k in keep} for n, r in read_poses(path).items()}
 
 # %% ../nbs/15_review.ipynb #fb6f1b39
 @patch
@@ -213,7 +220,7 @@ window.review = S;
 const copy = p => p ? [p[0], p[1]] : null;
 function start(it) {                          // the saved correction, else the prediction
   const p = it.label || it.pred;
-  if (it.label && it.label.status === 'no_needle' || !p) return {status: 'no_needle'};
+  if (!p || !p.tip) return {status: 'no_needle'};
   return {status: 'ok', tip: copy(p.tip), entry: copy(p.entry)};
 }
 function fit(w, h) {                       // canvas pixels per frame pixel: fit the window
@@ -362,12 +369,14 @@ def open_review(run, # run directory, 'prior', or (model, config)
                 input, # a folder of frames, or a video
                 out='corrections.csv', # the corrections CSV to write
                 force:bool=False, # replace an existing corrections file
-                progress:bool=True # show a progress bar
+                progress:bool=True, # show a progress bar
+                resume:bool=False # go on with an existing corrections file
                ) -> Review:
     "Predict every frame of `input` with `run`: a review session that saves to `out`."
     out = Path(out)
     frames_out = out.with_name(out.stem + '_frames') if is_video(input) else None
-    Review([], out, force, frames_out)                              # refuse before the work
+    Review([], out, force, frames_out, resume=resume)              # refuse before the work
     work = tempfile.mkdtemp(prefix='needle_review_')
-    try: return Review(review_items(run, input, work, progress), out, force, frames_out, work)
+    try: return Review(review_items(run, input, work, progress), out, force, frames_out, work,
+                       resume)
     except BaseException: shutil.rmtree(work, ignore_errors=True); raise
