@@ -10,7 +10,8 @@ from fastcore.script import call_parse
 from .io import CROP, atomic_write
 
 # %% auto #0
-__all__ = ['run_cli', 'needle_synth', 'needle_train', 'needle_plan', 'needle_predict', 'needle_evaluate', 'needle_demo']
+__all__ = ['run_cli', 'needle_synth', 'needle_train', 'needle_plan', 'needle_predict', 'needle_evaluate', 'needle_review',
+           'needle_demo']
 
 # %% ../nbs/09_cli.ipynb #bbd2a04f
 def run_cli(prog:str, # command name, for messages
@@ -244,6 +245,40 @@ def needle_evaluate(model:str=None, # run directory from needle_train, or prior 
         if not isinstance(v, list): print(f"{k:>22}: {v:.4f}" if isinstance(v, float)
                                           else f"{k:>22}: {v}")
     print(f"wrote {out}")
+
+# %% ../nbs/09_cli.ipynb #a7e3c2d1
+def _wait_for_stop():
+    "Wait until Ctrl-C (SIGINT) or SIGTERM: a server's normal end, not an error."
+    import signal
+    def stop(*_): raise KeyboardInterrupt
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        while True: time.sleep(3600)
+    except KeyboardInterrupt: pass
+    finally: signal.signal(signal.SIGTERM, old)
+
+# %% ../nbs/09_cli.ipynb #05953ad3
+@call_parse
+def needle_review(run:str, # run directory from needle_train, or prior (shipped)
+                  input:str=None, # folder of frames, or a video (.mp4, .avi, ...)
+                  out:str='corrections.csv', # corrections CSV to write (poses.csv columns)
+                  port:int=8765, # the page's port (0: any free one)
+                  host:str='127.0.0.1', # address to listen on (127.0.0.1: this machine only)
+                  force:bool=False, # replace an existing corrections file
+                  resume:bool=False, # go on with an existing corrections file (its rows are kept)
+                  debug:bool=False): # show tracebacks
+    "Serve a page to review RUN's predictions on --input, least confident first, until Ctrl-C."
+    from needle_nbdev.review import open_review, start_review
+    _usage('needle_review', 'needle_review', input=input)
+    rv = run_cli('needle_review', lambda: open_review(run, input, out, force, resume=resume),
+                 debug)
+    try:
+        srv = run_cli('needle_review', lambda: start_review(rv, host, port), debug)
+        print(f"needle_review: {len(rv.items)} frames, least confident first: open {srv.url} "
+              f"(Ctrl-C to stop)", flush=True)
+        _wait_for_stop(); srv.shutdown()
+    finally: rv.close()
+    print(f"needle_review: {len(rv.rows)} corrected frames in {rv.out}", flush=True)
 
 # %% ../nbs/09_cli.ipynb #17fa7279
 @call_parse
