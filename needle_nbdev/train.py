@@ -64,7 +64,8 @@ def _data_summary(pairs, n:int=50) -> dict:
 # %% ../nbs/04_train.ipynb #eb173a9c
 def rehearsal(ds, # batched tf.data of (image, mask) from the user's frames
               cfg:dict, # run config: `rehearse` (share of rendered batches), size, channels, seed
-              batch:int # batch size of `ds`
+              batch:int, # batch size of `ds`
+              pool:int=128 # frames rendered once; later rendered batches are drawn from them
              ):
     "Mix batches rendered by `needle_nbdev.families` into `ds` (a share `cfg['rehearse']`)."
     import tensorflow as tf
@@ -72,9 +73,15 @@ def rehearsal(ds, # batched tf.data of (image, mask) from the user's frames
     share, (h, w), ch = cfg.get('rehearse') or 0.0, cfg['size'], cfg['channels'] or 1
     if not share: return ds
     def gen():
+        rng, xs, ys = np.random.default_rng(cfg['seed']), [], []
         for k in itertools.count():
-            x, y = random_batch((cfg['seed'], 31, k), batch, (h, w))
-            yield (np.repeat(x, ch, -1) if ch > 1 else x), y
+            if len(xs) < pool:                            # render the pool, one batch a step
+                x, y = random_batch((cfg['seed'], 31, k), batch, (h, w)); xs += [*x]; ys += [*y]
+            else:                                         # then draw from it, flipped at random
+                i = rng.choice(len(xs), batch, replace=False)
+                x, y = np.stack([xs[j] for j in i]), np.stack([ys[j] for j in i])
+            if rng.random() < 0.5: x, y = x[:, :, ::-1], y[:, :, ::-1]
+            yield np.repeat(x, ch, -1), y
     sig = (tf.TensorSpec((None, h, w, ch), tf.float32), tf.TensorSpec((None, h, w, 1), tf.float32))
     r = tf.data.Dataset.from_generator(gen, output_signature=sig).prefetch(2)
     return tf.data.Dataset.sample_from_datasets([ds, r], [1 - share, share], seed=cfg['seed'],
