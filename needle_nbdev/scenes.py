@@ -34,13 +34,14 @@ def read_groups(path, # a CSV with the columns `file` and `group`
                 names:list, # the image file names of the folder
                 folder=None # the image folder, for messages
                ) -> dict: # {image file name: scene}
-    "Each frame's scene from a groups CSV; a row naming no image, or an image with no row, is an error."
+    "Each frame's scene from a groups CSV; a row naming no image, or an image with no row, fails."
     p, where = Path(path), folder or 'the image folder'
     if not p.is_file(): raise FileNotFoundError(f"{p}: no such groups file")
     with open(p, newline='') as f: rd = csv.DictReader(f); rows = list(rd)
     cols = [c.strip().lower() for c in rd.fieldnames or []]
     if not {'file', 'group'} <= set(cols): raise ValueError(f"{p}: needs the columns file and "
-                                                          f"group; found {', '.join(cols) or 'none'}")
+                                                          f"group; found "
+                                                          f"{', '.join(cols) or 'none'}")
     idx, out = {**{file_stem(n): n for n in names}, **{n: n for n in names}}, {}
     for i, r in enumerate(rows, 2):                                  # row 1 is the header
         r = {k.strip().lower(): (v or '').strip() for k, v in r.items() if k}
@@ -108,7 +109,8 @@ def validation_info(scenes:dict, # {image file name: scene} of every frame
     every = sorted(set(scenes.values()), key=natural_key)
     val = set(scenes) if val_names is None else set(val_names)
     vs = sorted({s for n, s in scenes.items() if n in val}, key=natural_key)
-    ts = sorted({s for n, s in scenes.items() if n not in val or val_names is None}, key=natural_key)
+    ts = sorted({s for n, s in scenes.items() if n not in val or val_names is None},
+                key=natural_key)
     if len(every) == 1: kind, label = 'within one scene', (
         f"within one scene: the validation frames come from the one scene the model trains on "
         f"(scenes by {source}); expect lower scores on a new scene")
@@ -128,7 +130,8 @@ def planned_validation(scenes:dict, # {image file name: scene}
                        source:str='the file-name prefix' # where the scenes come from
                       ) -> dict: # as `validation_info`
     "What a run's validation will measure, before it runs: training holds out the same scenes."
-    if split != 'scene' or len(set(scenes.values())) < 2: return validation_info(scenes, None, source)
+    if split != 'scene' or len(set(scenes.values())) < 2: return validation_info(scenes, None,
+                                                                                 source)
     va = split_scenes([(n, n) for n in scenes], scenes, val_frac, seed)[1]
     return validation_info(scenes, [n for n, _ in va], source)
 
