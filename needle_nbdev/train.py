@@ -421,8 +421,8 @@ def train(images=None, # folder of training images (or None with `isbi`)
     keras.utils.set_random_seed(cfg['seed'] + start)
     # data errors surface before any write
     train_ds, val_ds, summary = _sources(images, masks, isbi, cfg)
-    if verbose and cfg.get('validation'): print(f"validation {cfg['validation']['label']}",
-                                                flush=True)
+    if verbose and cfg.get('validation') and not isinstance(cfg.get('plan'), dict):  # the plan says
+        print(f"validation {cfg['validation']['label']}", flush=True)
     if cfg['loss'] == 'weighted_bce': train_ds, val_ds = (with_weights(train_ds),
                                                           with_weights(val_ds))
     _open_run(out, cfg, resume, summary)
