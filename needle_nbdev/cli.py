@@ -94,7 +94,9 @@ def _planned_train(images, masks, out, force:bool, minutes, kw:dict, started:flo
     # --minutes is the budget, not a limit; 0 is a choice (e.g. --early_stopping 0: off)
     given = {k: v for k, v in kw.items()
              if k in PLANNED and k != 'time_limit' and v is not None and v is not False}
-    p = plan_folders(images, masks, minutes, started=started, **given)
+    p = plan_folders(images, masks, minutes, started=started, groups=kw.get('groups'),
+                     group_pattern=kw.get('group_pattern'), val_frac=kw.get('val_frac') or 0.2,
+                     seed=kw.get('seed') or 0, **given)
     print(show_plan(p), flush=True)
     rest = {k: v for k, v in kw.items() if k not in PLANNED and k != 'time_limit'}
     return train(images, masks, out, None, force,
@@ -119,7 +121,9 @@ def needle_train(images:str=None, # folder of training images
                  batch_size:int=None, # batch size (global, across replicas)
                  lr:float=None, # Adam learning rate
                  val_frac:float=0.2, # validation share (folders)
-                 split:str=None, # validation frames: random, or block (sequences); default: planned
+                 split:str=None, # validation: random, block or scene (default: planned)
+                 groups:str=None, # a CSV of file,group rows (default: scenes from the names)
+                 group_pattern:str=None, # a regex for a file name's scene
                  seed:int=0, # seed for the split, shuffling, augmentation and initialisation
                  early_stopping:int=None, # EarlyStopping patience (0 = off)
                  reduce_lr:int=None, # ReduceLROnPlateau patience (0 = off)
@@ -156,7 +160,7 @@ def needle_train(images:str=None, # folder of training images
               time_limit=None if minutes is None
               else minutes * 60, cosine=cosine, cache=cache, patch=_hw(patch, 'patch'),
               patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch, init=init,
-              freeze=freeze, rehearse=rehearse)
+              freeze=freeze, rehearse=rehearse, groups=groups, group_pattern=group_pattern)
     if resume: run = run_cli('needle_train', lambda: train(out=resume, resume=True, epochs=epochs),
                              debug)
     elif isbi or no_plan or not images or strategy:         # workers must not plan apart
@@ -172,6 +176,8 @@ def needle_plan(images:str=None, # folder of training images
                 masks:str=None, # folder of masks (default: the images' folder, x_mask.png)
                 minutes:float=None, # time budget (default 10)
                 crop:str=None, # margins top,bottom,left,right, or 'needle'
+                groups:str=None, # a CSV of file,group rows: each frame's scene (default: names)
+                group_pattern:str=None, # a regex for the scene in a file name
                 json:bool=False, # print the whole plan, fingerprint included, as JSON
                 debug:bool=False): # show tracebacks
     "Print the data's fingerprint and the training plan it implies, without training."
@@ -179,7 +185,8 @@ def needle_plan(images:str=None, # folder of training images
     from needle_nbdev.plan import plan_folders, show_plan
     if images is None: _usage('needle_plan', 'needle_plan --images DIR --masks DIR', images=None)
     cr = list(CROP) if crop == 'needle' else _ints(crop)
-    p = run_cli('needle_plan', lambda: plan_folders(images, masks, minutes, cr), debug)
+    p = run_cli('needle_plan', lambda: plan_folders(images, masks, minutes, cr, groups=groups,
+                                                    group_pattern=group_pattern), debug)
     print(js.dumps(p, indent=1, default=str) if json else show_plan(p))
 
 # %% ../nbs/09_cli.ipynb #f8c792c5
@@ -217,6 +224,25 @@ def needle_predict(model:str=None, # run directory from needle_train, or prior (
             stall_s=stall_s or None), debug)
     print(f"wrote {o}")
 
+# %% ../nbs/09_cli.ipynb #b41994ca
+def _run_validation(model) -> str|None:
+    "The label of a run's own validation, from its config (None for runs without one, or stacks)."
+    from needle_nbdev.runs import read_config, run_dir
+    if not isinstance(model, (str, Path)) or not (run_dir(model) / 'config.json').is_file():
+        return None
+    return (read_config(run_dir(model)).get('validation') or {}).get('label')
+
+# %% ../nbs/09_cli.ipynb #26127f18
+def _scene_table(scenes:dict) -> list:
+    "Per-scene scores as printed lines: frames, whether the run trained on the scene, IoU, tips."
+    f = lambda v, s: 'n/a' if v is None else format(v, s)
+    seen = {True: 'trained on', False: 'held out', None: 'other folder'}
+    return [f"{'scene':>22}  {'frames':>6}  {'in training':<12}  {'IoU':>6}  "
+            f"{'tip median px':>13}"] + [
+        f"{s or '(no prefix)':>22}  {d['n']:>6}  {seen[d.get('seen')]:<12}  "
+        f"{f(d['iou'], '.3f'):>6}  {f(d.get('tip_error_median'), '.1f'):>13}"
+        for s, d in scenes.items()]
+
 # %% ../nbs/09_cli.ipynb #9614ab15
 @call_parse
 def needle_evaluate(model:str=None, # run directory from needle_train, or prior (shipped)
@@ -227,6 +253,8 @@ def needle_evaluate(model:str=None, # run directory from needle_train, or prior 
                     slices:str='25-29', # ISBI slices to evaluate
                     tta:str=None, # test-time augmentation: flip or d4
                     tip_head:str=None, # refine tips: synth (the shipped tip head) or a .keras file
+                    groups:str=None, # scores per scene: a CSV of file,group rows, or auto (names)
+                    group_pattern:str=None, # a regex for a file name's scene
                     out:str='metrics.json', # where to write the metrics
                     force:bool=False, # overwrite an existing metrics file
                     debug:bool=False): # show tracebacks
@@ -237,13 +265,20 @@ def needle_evaluate(model:str=None, # run directory from needle_train, or prior 
     def work():
         if Path(out).exists() and not force: raise FileExistsError(f"{out}: already exists; use "
                                                                    f"--force to overwrite it")
-        r = evaluate(model, images, masks, poses, isbi, slices, tta or False, tip_head=tip_head)
+        if (groups or group_pattern) and images is not None:
+            from needle_nbdev.scenes import evaluate_scenes
+            r = evaluate_scenes(model, images, masks, groups, group_pattern, poses, tta or False,
+                                tip_head)
+        else: r = evaluate(model, images, masks, poses, isbi, slices, tta or False,
+                           tip_head=tip_head)
+        if v := _run_validation(model): r['run_validation'] = v
         with atomic_write(out, force=True) as t: t.write_text(json.dumps(r, indent=2))
         return r
     r = run_cli('needle_evaluate', work, debug)
     for k, v in r.items():
-        if not isinstance(v, list): print(f"{k:>22}: {v:.4f}" if isinstance(v, float)
-                                          else f"{k:>22}: {v}")
+        if not isinstance(v, (list, dict)): print(f"{k:>22}: {v:.4f}" if isinstance(v, float)
+                                                  else f"{k:>22}: {v}")
+    if 'scenes' in r: print('\n'.join(_scene_table(r['scenes'])))
     print(f"wrote {out}")
 
 # %% ../nbs/09_cli.ipynb #a7e3c2d1

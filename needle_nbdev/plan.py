@@ -9,6 +9,7 @@ import numpy as np, cv2
 from scipy import ndimage as ndi
 from .io import pair_files, read_raw, load_pair
 from .runs import read_config, run_dir
+from .scenes import scene_groups, groups_source, planned_validation
 
 # %% auto #0
 __all__ = ['DEFAULT_MINUTES', 'PLANNED', 'fingerprint', 'data_kind', 'structure_px', 'measure_step', 'plan', 'plan_folders',
@@ -259,6 +260,9 @@ def plan(fp:dict, # a `fingerprint`
          step_time=measure_step, # (filters, size, batch, channels) -> s; measured by default
          spent:float=0.0, # seconds of the budget already used (reading the data)
          one_scene:bool|None=None, # few frames of one scene? (default: from the fingerprint)
+         scenes:dict|None=None, # {image file name: scene} (`scene_groups`): 2+ scenes, held out
+         scene_source:str='the file-name prefix', # where the scenes come from, for the reports
+         val_frac:float=0.2, seed:int=0, # the run's validation share and seed (which scenes)
          **given # options set by the user: they win
         ) -> dict: # {'options': train options, 'reasons': one line each, ...}
     "Every training option from the data's fingerprint and a time budget, each with its reason."
@@ -308,11 +312,12 @@ def plan(fp:dict, # a `fingerprint`
             f"{seconds / 60:.1f} min ({st:.2f} s/step measured)" + (
             "; doubling every two levels: a deep, light network sees a whole needle" if slow
             else ""))
-    return {**_plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given),
+    return {**_plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given,
+                         (scenes, scene_source, val_frac, seed)),
             'fingerprint': fp0}
 
 # %% ../nbs/04d_plan.ipynb #ad11cdb7
-def _plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given) -> dict:
+def _plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given, sv=(None,)) -> dict:
     "The rest of the plan: sampling, augmentation, loss, schedule, length; then the user's flags."
     def put(k, v, why): o[k] = v; r[k] = why
     fgp = 0.33 if fp['foreground'] < 0.3 else 0.0
@@ -346,12 +351,16 @@ def _plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given) ->
         else "frames decoded each pass (too large to cache)")
     if fp['near_duplicates'] > _SEQ: put('split', 'block', f"{fp['near_duplicates']:.0%} of "
         "consecutive frames are near-duplicates: validate on a block of consecutive frames")
+    k = len(set(sv[0].values())) if sv[0] else 1
+    if k > 1: put('split', 'scene', f"{k} scenes (by {sv[1]}): validate on whole scenes that "
+                  f"training never sees, as a new scene will be")
     for k, v in given.items():
         if v is None: continue
         if k == 'preset': o.pop('filters', None); r.pop('filters', None)
         put(k, v, "set by you")
+    val = planned_validation(sv[0], o.get('split'), sv[2], sv[3], sv[1]) if sv[0] else None
     return dict(kind=kind, structure_px=thin, one_scene=one, budget_minutes=budget,
-                options=o, reasons=r, fingerprint=fp)
+                options=o, reasons=r, fingerprint=fp, validation=val)
 
 # %% ../nbs/04d_plan.ipynb #ff4f0570
 def plan_folders(images, # folder of images
@@ -360,11 +369,17 @@ def plan_folders(images, # folder of images
                  crop=None, # margins to remove: (top, bottom, left, right)
                  progress:bool=True, # show a progress bar while reading
                  started:float|None=None, # when the budget started (`time.time()`; default: now)
+                 groups=None, # a groups CSV of the frames' scenes (default: the file names)
+                 group_pattern:str|None=None, # a regex for the scene in a file name
+                 val_frac:float=0.2, seed:int=0, # the run's validation share and seed
                  **given # options set by the user: they win
                 ) -> dict:
     "Fingerprint the folders, then plan within `minutes`, counting the time spent reading them."
-    t0 = started or time.time(); fp = fingerprint(images, masks, crop, progress=progress)
-    return plan(fp, minutes, spent=time.time() - t0, crop=crop, **given)
+    t0 = started or time.time()
+    sc = scene_groups(pair_files(images, masks), groups, group_pattern)  # a bad CSV: before reading
+    fp = fingerprint(images, masks, crop, progress=progress)
+    return plan(fp, minutes, spent=time.time() - t0, crop=crop, scenes=sc, val_frac=val_frac,
+                seed=seed, scene_source=groups_source(groups, group_pattern), **given)
 
 # %% ../nbs/04d_plan.ipynb #007d9046
 def show_plan(p:dict) -> str:
@@ -376,7 +391,8 @@ def show_plan(p:dict) -> str:
             f"{p['kind']}, thinnest structure {p['structure_px']:.1f} px, "
             f"{fp['near_duplicates']:.0%} of consecutive frames near-duplicates")
     rows = [f"  {k:<16}{_short(v):<26}{p['reasons'][k]}" for k, v in p['options'].items()]
-    return '\n'.join([head, f"plan for a {p['budget_minutes']:g} min budget:"] + rows)
+    val = [f"validation {p['validation']['label']}"] if p.get('validation') else []
+    return '\n'.join([head, f"plan for a {p['budget_minutes']:g} min budget:"] + rows + val)
 
 # %% ../nbs/04d_plan.ipynb #cc7d8900
 def _short(v) -> str:

@@ -528,7 +528,8 @@ def evaluate(model, # run directory (or (model, config))
              isbi=None, slices:str='25-29', # ISBI folder and the slices to evaluate
              tta=False, progress:bool=True,
              tip_head=None, # tip head for the tips: 'synth' or a .keras file
-             pairs=None) -> dict: # (image, mask) pairs instead of the two folders
+             pairs=None, # (image, mask) pairs instead of the two folders
+             scenes:dict|None=None) -> dict: # {image name: scene}: add scores per scene
     "Metrics of a run on labelled frames (or ISBI slices), computed on frame-sized predictions."
     from tqdm.auto import tqdm
     from needle_nbdev import metrics as M
@@ -554,5 +555,10 @@ def evaluate(model, # run directory (or (model, config))
         if gt_poses is None: continue
         if ip.name not in gt_poses: raise ValueError(f"{poses}: no row for {ip.name}")
         gts.append(gt_poses[ip.name])
-    return frame_scores(probs, trues, ests, gts if gt_poses else None, mc[1].get('crop'),
-                        mc[1].get('threshold', 0.5))
+    gts, kw = gts if gt_poses else None, (mc[1].get('crop'), mc[1].get('threshold', 0.5))
+    r, ix = frame_scores(probs, trues, ests, gts, *kw), {}
+    if scenes is None: return r
+    for i, (ip, _) in enumerate(pairs): ix.setdefault(scenes[ip.name], []).append(i)
+    cut = lambda v, i: None if v is None else [v[j] for j in i]
+    return {**r, 'scenes': {s: frame_scores(*(cut(v, i) for v in (probs, trues, ests, gts)), *kw)
+                            for s, i in ix.items()}}

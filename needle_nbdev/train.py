@@ -11,6 +11,7 @@ import tensorflow as tf
 import keras
 from .io import pair_files, load_isbi, read_mask, parse_slices, atomic_write
 from .data import split_pairs, make_dataset, isbi_dataset, check_pairs, tile_dataset
+from .scenes import scene_groups, split_scenes, validation_info, groups_source
 from .augment import Augment
 from .metrics import (iou_loss, bce_loss, dice_bce_loss, iou_bce_loss, WeightedBCE,
                                   keras_iou, keras_dice, unet_weight_map)
@@ -87,6 +88,18 @@ def rehearsal(ds, # batched tf.data of (image, mask) from the user's frames
     return tf.data.Dataset.sample_from_datasets([ds, r], [1 - share, share], seed=cfg['seed'],
                                                 stop_on_empty_dataset=True)
 
+# %% ../nbs/04_train.ipynb #b00c4888
+def _split(pairs:list, cfg:dict, seed:int) -> tuple[list, list]:
+    "(train, val): whole scenes held out when the frames hold 2+ (unless `split` says otherwise)."
+    sc = scene_groups(pairs, cfg.get('groups'), cfg.get('group_pattern'))
+    if cfg.get('split') is None: cfg['split'] = 'scene' if len(set(sc.values())) > 1 else 'random'
+    if cfg['split'] == 'scene': tr, va = split_scenes(pairs, sc, cfg['val_frac'], seed)
+    else: tr, va = split_pairs(pairs, cfg['val_frac'], seed, cfg['split'])
+    cfg['validation'] = validation_info(sc, [p[0].name for p in va] if cfg['split'] == 'scene'
+                                        else None, groups_source(cfg.get('groups'),
+                                                                 cfg.get('group_pattern')))
+    return tr, va
+
 # %% ../nbs/04_train.ipynb #4f9b479b
 def _sources(images, masks, isbi, cfg, role=(1, 0, 1), endless:bool=False):
     "(train_ds, val_ds, summary) from folders or ISBI stacks; `role`: (workers, index, replicas)."
@@ -109,7 +122,7 @@ def _sources(images, masks, isbi, cfg, role=(1, 0, 1), endless:bool=False):
     if images is None: raise ValueError("give an image folder (and a mask folder) or --isbi DIR")
     # every pair decoded once, before anything is written
     pairs = check_pairs(pair_files(images, masks), cfg['crop'], cfg['channels'] == 1)
-    tr, va = split_pairs(pairs, cfg['val_frac'], seed, cfg.get('split', 'random'))
+    tr, va = _split(pairs, cfg, seed)
     if not va: raise ValueError(f"{images}: {len(pairs)} pair(s) leave nothing for validation; add "
                                 f"data or set val_frac")
     kw = dict(crop=cfg['crop'], gray=cfg['channels'] == 1, cache=cfg.get('cache', False))
@@ -152,7 +165,8 @@ DEFAULTS = dict(crop=None, size=(256, 256), channels=1, preset='needle', filters
                 mixed_precision=False,
                 mode='resize', time_limit=None, batch_norm=False, cache=False, cosine=False,
                 patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None, per_frame=1, plan=None,
-                init=None, split='random', freeze=None, rehearse=0.0)
+                init=None, split=None, freeze=None, groups=None, group_pattern=None,
+                rehearse=0.0)
 
 # %% ../nbs/04_train.ipynb #a2c9a754
 def _prior_bias(summary) -> float:
@@ -217,6 +231,9 @@ def _new_config(images, masks, isbi, out, kw):
                                                                f"choose resize or tile")
     if not cfg['filters'] and cfg['preset'] not in PRESETS:
         raise ValueError(f"unknown preset {cfg['preset']!r}: choose from {', '.join(PRESETS)}")
+    if cfg['split'] not in (None, 'random', 'block', 'scene'):
+        raise ValueError(f"unknown split {cfg['split']!r}: choose random, block or scene")
+    if cfg['groups'] not in (None, 'auto'): cfg['groups'] = str(Path(cfg['groups']).resolve())
     cfg['size'] = [int(v) for v in cfg['size']]
     cfg['crop'] = None if cfg['crop'] is None else [int(v) for v in cfg['crop']]
     if cfg['cosine']: cfg['reduce_lr'] = 0                     # the schedule owns the learning rate
@@ -337,7 +354,10 @@ def _full_res_val(out:Path, cfg:dict, images, masks, verbose:bool=True) -> dict:
     val = dict(checkpoint='lowest val_loss' if pick == 'model' else 'last epoch',
                **{k: v for k, v in res[pick].items() if k in keep},
                by_checkpoint={k: round(r['iou'], 4) for k, r in res.items()})
-    if verbose: print(f"validation at the original resolution ({val['n']} frames, through "
+    kind = (cfg.get('validation') or {}).get('kind')
+    if kind: val['validation'] = kind
+    if verbose: print(f"validation at the original resolution ({val['n']} frames"
+                      f"{', ' + kind if kind else ''}, through "
                       f"needle_predict's path): IoU {val['iou']:.3f} with the {val['checkpoint']} "
                       f"checkpoint (lowest val_loss: {val['by_checkpoint']['model']:.3f}, last: "
                       f"{val['by_checkpoint']['last']:.3f}); kept as model.keras", flush=True)
@@ -428,6 +448,8 @@ def train(images=None, # folder of training images (or None with `isbi`)
     keras.utils.set_random_seed(cfg['seed'] + start)
     # data errors surface before any write
     train_ds, val_ds, summary = _sources(images, masks, isbi, cfg)
+    if verbose and cfg.get('validation') and not isinstance(cfg.get('plan'), dict):  # the plan says
+        print(f"validation {cfg['validation']['label']}", flush=True)
     if cfg['loss'] == 'weighted_bce': train_ds, val_ds = (with_weights(train_ds),
                                                           with_weights(val_ds))
     _open_run(out, cfg, resume, summary)
