@@ -195,6 +195,8 @@ def _near_axis(q:np.ndarray, v, p0, band:float, lo:float, hi:float) -> np.ndarra
 def _subpixel_tip(prob:np.ndarray, tip:np.ndarray, u:np.ndarray, level:float,
                   win:float) -> np.ndarray:
     "Where `prob` along the axis (`u`: out of the tip) falls through `level` near `tip`, bilinear."
+    win = min(float(win), 0.25 * max(prob.shape))          # a mask over the whole frame: bounded
+    if not np.isfinite(win) or win <= 0: return tip
     s = np.arange(-win, win + 1e-9, 0.1); xy = (tip + s[:, None] * u).astype(np.float32)
     f = cv2.remap(np.asarray(prob, np.float32), xy[None, :, 0], xy[None, :, 1], cv2.INTER_LINEAR,
                   borderMode=cv2.BORDER_REPLICATE).ravel()
