@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 import numpy as np, cv2
 from .io import read_image, list_images, file_stem, staged_dir, atomic_write
-from .tiphead import tip_patch, tip_samples, tip_head_model, load_tip_head, TIP_PATCH, TIP_SCALE
+from .tiphead import (tip_patch, tip_samples, tip_head_model, load_tip_head, TIP_PATCH,
+                                  TIP_SCALE)
 
 # %% auto #0
 __all__ = ['LABEL_COLS', 'KNOWN_COLS', 'Labels', 'read_csv_labels', 'read_coco_labels', 'read_cvat_labels', 'read_label_studio',
@@ -142,14 +143,14 @@ def _ls_points(result:list) -> list|None:
 def read_label_studio(path # a Label Studio JSON export (a list of tasks)
                      ) -> Labels:
     "Read a Label Studio export: each task's entry and tip (or line), or None; others skipped."
-    path, out = Path(path), None
-    tasks = json.loads(Path(path).read_text()); out = Labels(path)
+    path = Path(path); tasks = json.loads(path.read_text()); out = Labels(path)
     for i, t in enumerate(tasks):
         anns = [a for a in t.get('annotations', []) if not a.get('was_cancelled')]
         if not anns: continue
         name = re.sub(r'^[0-9a-f]{8}-', '', Path(str(t['data'].get('image', ''))).name)
         if name in out: raise ValueError(f"{path}: task {t.get('id', i)}: {name} twice")
-        out[name], out.where[name] = _ls_points(anns[-1].get('result', [])), f"task {t.get('id', i)}"
+        out[name] = _ls_points(anns[-1].get('result', []))
+        out.where[name] = f"task {t.get('id', i)}"
     return out
 
 # %% ../nbs/14_labels.ipynb #becd97d9
@@ -181,31 +182,34 @@ def _polyline_at(points, fracs) -> tuple:
     return np.array(at), np.array(nrm)
 
 # %% ../nbs/14_labels.ipynb #12392235
-def _edge_gap(gr:np.ndarray, on:np.ndarray) -> float:
-    "Samples between the gradient-weighted centres of the first and the last run of `on`."
-    from scipy import ndimage as ndi
-    lab, k = ndi.label(on); i = np.arange(len(gr))
-    c = [np.average(i[lab == j], weights=gr[lab == j]) for j in (1, k)]
-    return float(c[1] - c[0])
+def _aligned_profile(P:np.ndarray, shift:int=16, rounds:int=2) -> np.ndarray:
+    "The mean of profiles (rows) after shifting each by up to `shift` samples onto the mean."
+    ref, ks = np.median(P, 0), range(-shift, shift + 1)
+    for _ in range(rounds):
+        core = slice(shift, P.shape[1] - shift)
+        best = [max(ks, key=lambda k: float(np.roll(p, k)[core] @ ref[core])) for p in P]
+        ref = np.mean([np.roll(p, k) for p, k in zip(P, best)], 0)
+    return ref
 
 # %% ../nbs/14_labels.ipynb #5de9a58e
 def estimate_width(gray:np.ndarray, # H×W float frame (or H×W×1)
                    points, # the needle's points, entry to tip
-                   reach:float=8, # look for the edges within this distance of the line (px)
-                   n:int=15 # profiles along the line
+                   reach:float=6, # the core within this distance of the line, the edges of the core
+                   n:int=31 # profiles along the line
                   ) -> float: # px, clipped to [1, 30]
-    "The needle's width: the distance between its edges on intensity profiles across the line."
+    "The needle's width: the distance between its edges on the aligned mean profile across it."
     g = np.asarray(gray, np.float32).reshape(gray.shape[:2])
     at, nrm = _polyline_at(points, np.linspace(0.2, 0.8, n))
     s = np.arange(-20, 20.125, 0.25, dtype=np.float32)
     xy = at[:, None, :] + s[None, :, None] * nrm[:, None, :]                    # n × S × 2
-    prof = cv2.remap(g, xy[..., 0].astype(np.float32), xy[..., 1].astype(np.float32),
-                     cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-    near, ws = np.abs(s) <= reach, []
-    for pr in prof:
-        gr = np.abs(np.gradient(pr))[near]
-        if gr.max() > 0: ws.append(_edge_gap(gr, gr >= gr.max() / 2) * 0.25)
-    return float(np.clip(np.median(ws) if ws else 1, 1, 30))
+    P = cv2.remap(g, xy[..., 0].astype(np.float32), xy[..., 1].astype(np.float32),
+                  cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    ref = _aligned_profile(P - np.median(P, 1, keepdims=True))
+    w = np.abs(ref) * (np.abs(s) <= reach); c = float(s @ w / max(w.sum(), 1e-9))  # the core
+    gr = np.abs(np.gradient(ref)) * (np.abs(s - c) <= reach)
+    if gr.max() <= 0: return 1.0
+    on = np.flatnonzero(gr >= gr.max() / 2)
+    return float(np.clip((on[-1] - on[0]) * 0.25, 1, 30))
 
 # %% ../nbs/14_labels.ipynb #a9fac032
 def draw_label(points, # [(x, y), ...] entry to tip, or None (no needle)
