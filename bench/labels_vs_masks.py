@@ -41,9 +41,8 @@ def write_insertions(d:Path, seeds, noise:float=0.0, seed:int=0):
 def train(name:str, args:list, minutes:float) -> tuple:
     "needle_train (niced) into WORK/runs/NAME; (run, wall seconds)."
     run = WORK / 'runs' / name; t0 = time.time()
-    p = subprocess.run(['nice', '-n', '10', sys.executable, '-c',
-                        'from needle_nbdev.cli import needle_train; needle_train()', '--out', str(run),
-                        '--minutes', str(minutes), '--force', *args], env=ENV, capture_output=True, text=True)
+    p = subprocess.run(['nice', '-n', '10', 'needle_train', '--out', str(run), '--minutes', str(minutes),
+                        '--force', *args], env=ENV, capture_output=True, text=True)
     if p.returncode: print(p.stdout[-2000:], p.stderr[-3000:], file=sys.stderr); raise SystemExit(f"{name} failed")
     return run, time.time() - t0
 
