@@ -244,8 +244,8 @@ def draw_label(points, # [(x, y), ...] entry to tip, or None (no needle)
         m |= (dist <= width / 2) & inside
     return m.astype(np.uint8)
 
-# %% ../nbs/14_labels.ipynb #6260eda3
-def _match(images, labels:Labels) -> list:
+# %% ../nbs/14_labels.ipynb #5427e5d5
+def _label_files(images, labels:Labels) -> list:
     "[(image path, points, where)] for every label; a label without its image: an error."
     files = list_images(images)
     by = {**{file_stem(p): p for p in files}, **{p.name: p for p in files}}
@@ -289,7 +289,7 @@ def write_label_data(images, # folder of frames
     "Check every label, then write the labelled frames (links), their drawn masks and a summary."
     lab = labels if isinstance(labels, Labels) else read_labels(labels)
     drawn = [(p, *label_mask(p, pts, needle_width, where, p.name)) for p, pts, where
-             in _match(images, lab)]                              # every check before any write
+             in _label_files(images, lab)]                              # every check before any write
     with staged_dir(out, force) as st:
         (st/'images').mkdir(); (st/'masks').mkdir()
         for p, m, _ in drawn:
@@ -298,7 +298,7 @@ def write_label_data(images, # folder of frames
         (st/'labels.json').write_text(json.dumps(dict(
             labels=str(lab.path.resolve()), images=str(Path(images).resolve()),
             needle_width=needle_width, widths={p.name: w for p, _, w in drawn},
-            points={p.name: pts for p, pts, _ in _match(images, lab)}), indent=1))
+            points={p.name: pts for p, pts, _ in _label_files(images, lab)}), indent=1))
     return Path(out)
 
 # %% ../nbs/14_labels.ipynb #c8ed13c0
