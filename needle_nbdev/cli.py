@@ -188,6 +188,8 @@ def needle_train(images:str=None, # folder of training images
               freeze=freeze)
     if labels and not resume:                             # the masks, drawn inside the run
         _usage('needle_train', '--labels', images=images)
+        if masks: print("needle_train: error: give --masks or --labels, not both", file=sys.stderr)
+        if masks: raise SystemExit(2)
         images, masks = run_cli('needle_train', lambda: _label_data(images, labels, out,
                                                 needle_width, force), debug)
         force = True

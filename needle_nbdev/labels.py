@@ -103,7 +103,8 @@ def read_coco_labels(path # a COCO keypoints JSON (images, annotations, categori
     path = Path(path); d = json.loads(Path(path).read_text())
     cats = {c['id']: [str(k).lower() for k in c.get('keypoints', [])] for c in d['categories']}
     ims, out = {im['id']: im['file_name'] for im in d['images']}, Labels(path)
-    for im in d['images']: out[Path(im['file_name']).name] = None
+    for im in d['images']:                                     # listed: labelled
+        n = Path(im['file_name']).name; out[n], out.where[n] = None, f"image id {im['id']}"
     for i, a in enumerate(d['annotations']):
         where = f"annotation {a.get('id', i)}"
         if a['image_id'] not in ims: raise ValueError(f"{path}: {where}: no image with id "
@@ -288,8 +289,8 @@ def write_label_data(images, # folder of frames
                     ) -> Path:
     "Check every label, then write the labelled frames (links), their drawn masks and a summary."
     lab = labels if isinstance(labels, Labels) else read_labels(labels)
-    drawn = [(p, *label_mask(p, pts, needle_width, where, p.name)) for p, pts, where
-             in _label_files(images, lab)]                              # every check before any write
+    todo = _label_files(images, lab)                             # every check before any write
+    drawn = [(p, *label_mask(p, pts, needle_width, where, p.name)) for p, pts, where in todo]
     with staged_dir(out, force) as st:
         (st/'images').mkdir(); (st/'masks').mkdir()
         for p, m, _ in drawn:
@@ -298,7 +299,7 @@ def write_label_data(images, # folder of frames
         (st/'labels.json').write_text(json.dumps(dict(
             labels=str(lab.path.resolve()), images=str(Path(images).resolve()),
             needle_width=needle_width, widths={p.name: w for p, _, w in drawn},
-            points={p.name: pts for p, pts, _ in _label_files(images, lab)}), indent=1))
+            points={p.name: pts for p, pts, _ in todo}), indent=1))
     return Path(out)
 
 # %% ../nbs/14_labels.ipynb #c8ed13c0
