@@ -68,9 +68,9 @@ FIGURES = {
                                    command='python bench/run_all.py --parts 4 --presets needle,fast'),
     'suite_5_rss': dict(source='suite_5_rss', minutes=5, shown='04_train, benchmarks', modules=['data'],
                         command='python bench/run_all.py --parts 5'),
-    'labels_vs_masks': dict(source='labels_vs_masks', minutes=8, shown='14_labels',
+    'labels_vs_masks': dict(source='labels_vs_masks', minutes=14, shown='14_labels',
                             modules=['labels', 'train', 'plan', 'data', 'augment', 'unet', 'predict', 'synth'],
-                            command='cd bench && python labels_vs_masks.py --minutes 2'),
+                            command='cd bench && python labels_vs_masks.py --minutes 5'),
 }
 
 @functools.lru_cache(maxsize=None)
