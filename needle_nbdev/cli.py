@@ -102,10 +102,41 @@ def _planned_train(images, masks, out, force:bool, minutes, kw:dict, started:flo
     return train(images, masks, out, None, force,
                  **_init_file({**rest, **p['options'], 'plan': p}))
 
+# %% ../nbs/09_cli.ipynb #1abe1d01
+def _label_data(images, labels, out, needle_width, force:bool) -> tuple:
+    "Draw the labels into RUN/labels (images/ links, masks/, labels.json); the folders to train on."
+    import shutil
+    from needle_nbdev.labels import write_label_data
+    from needle_nbdev.runs import set_incomplete
+    out = Path(out)
+    if out.exists() and any(out.iterdir()) and not force:
+        raise FileExistsError(f"{out}: already exists; use --force to replace it or --resume to "
+                              f"continue it")
+    d = write_label_data(images, labels, out.parent / f'.{out.name}.labels', needle_width, True)
+    if out.exists(): shutil.rmtree(out)
+    out.mkdir(parents=True); os.replace(d, out / 'labels')
+    set_incomplete(out, f"this run has not started training; start it again")
+    return str(out / 'labels' / 'images'), str(out / 'labels' / 'masks')
+
+# %% ../nbs/09_cli.ipynb #1abe1d02
+def _tip_head(run, seed:int=0) -> dict:
+    "Train the run's tip head on its labels (RUN/labels) and synthetic scenes: RUN/tip_head.keras."
+    from needle_nbdev.labels import train_label_tip_head
+    print("training the tip head on the labelled tips and synthetic scenes", flush=True)
+    r = train_label_tip_head(Path(run) / 'tip_head.keras', Path(run) / 'labels', seed=seed,
+                             force=True)
+    print(f"tip head: {r['n_label']} labelled and {r['n_synth']} synthetic samples; median error "
+          f"on the labelled ones {r['shipped_median_px']:.1f} px before, {r['median_px']:.1f} px "
+          f"after")
+    return r
+
 # %% ../nbs/09_cli.ipynb #d6d262b1
 @call_parse
 def needle_train(images:str=None, # folder of training images
                  masks:str=None, # folder of masks (default: the images' folder, x_mask.png)
+                 labels:str=None, # clicks instead of masks: CSV, COCO, CVAT or Label Studio file
+                 needle_width:float=None, # width (px) to draw labels at (default: estimated)
+                 tip_head:bool=False, # with --labels: also train a tip head (RUN/tip_head.keras)
                  out:str='runs/needle', # run directory to create
                  isbi:str=None, # folder with the ISBI 2012 stacks (instead of --images)
                  preset:str=None, # needle, isbi or fast (default: planned; needle with --no_plan)
@@ -149,6 +180,7 @@ def needle_train(images:str=None, # folder of training images
                  debug:bool=False): # show tracebacks
     "Train a U-Net into a run directory (model.keras, config.json, history.csv, loss_curve.png)."
     started = time.time()                                 # the budget counts TensorFlow's start-up
+    if tip_head: _usage('needle_train', '--tip_head', labels=labels)
     from needle_nbdev.train import train
     cr = list(CROP) if crop == 'needle' else _ints(crop)
     kw = dict(crop=cr, size=_hw(size, 'size'), channels=3 if rgb else None, batch_norm=batch_norm,
@@ -161,6 +193,13 @@ def needle_train(images:str=None, # folder of training images
               else minutes * 60, cosine=cosine, cache=cache, patch=_hw(patch, 'patch'),
               patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch, init=init,
               freeze=freeze, rehearse=rehearse, groups=groups, group_pattern=group_pattern)
+    if labels and not resume:                             # the masks, drawn inside the run
+        _usage('needle_train', '--labels', images=images)
+        if masks: print("needle_train: error: give --masks or --labels, not both", file=sys.stderr)
+        if masks: raise SystemExit(2)
+        images, masks = run_cli('needle_train', lambda: _label_data(images, labels, out,
+                                                needle_width, force), debug)
+        force = True
     if resume: run = run_cli('needle_train', lambda: train(out=resume, resume=True, epochs=epochs),
                              debug)
     elif isbi or no_plan or not images or strategy:         # workers must not plan apart
@@ -168,6 +207,7 @@ def needle_train(images:str=None, # folder of training images
                                                     **_init_file(kw)), debug)
     else: run = run_cli('needle_train', lambda: _planned_train(images, masks, out, force, minutes,
                                                                 kw, started), debug)
+    if tip_head: run_cli('needle_train', lambda: _tip_head(run, seed), debug)
     print(f"done: {run} (model.keras, config.json, history.csv, loss_curve.png)")
 
 # %% ../nbs/09_cli.ipynb #ac89caef

@@ -16,7 +16,7 @@ from .video import (is_video, read_video, video_fps, video_writer, Fault,
 from .runs import load_run, set_incomplete
 from .localize import locate, draw_pose, frame_scores
 from .track import TipTracker
-from .tiphead import load_tip_head, refine_tip
+from .tiphead import run_tip_head, refine_tip
 from .stereo import load_calib, localize_stereo, StereoPose, BehindCameras
 
 # %% auto #0
@@ -452,7 +452,7 @@ def predict_folder(model, # run directory
     with staged_dir(out, force) as st:
         if kind == 'stack': _predict_stack(mc, items, st, kw, progress); return out
         res = _predict_frames(mc, kind, items, st, kw, localize, track, overlay, progress,
-                              load_tip_head(tip_head) if tip_head else None, stall_s)
+                              run_tip_head(model, tip_head), stall_s)
     _wrap_up('needle_predict', out, res['statuses'], res['end'], 'frames', strict, progress,
             res['interrupted'])
     return out
@@ -544,7 +544,7 @@ def evaluate(model, # run directory (or (model, config))
                     rand_error=M.rand_error(prob, lab, cell_prob=True),
                     info_error=M.info_error(prob, lab, cell_prob=True))
     pairs = pairs or pair_files(images, masks)
-    head = load_tip_head(tip_head) if tip_head else None
+    head = run_tip_head(model, tip_head)
     gt_poses = read_poses(poses) if poses else None
     probs, trues, ests, gts = [], [], [], []
     for ip, mp in tqdm(pairs, desc='needle_evaluate', unit='frame', disable=not progress):

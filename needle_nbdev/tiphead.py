@@ -12,7 +12,7 @@ from .localize import NeedlePose
 
 # %% auto #0
 __all__ = ['TIP_PATCH', 'TIP_BACK', 'TIP_SCALE', 'tip_patch', 'tip_samples', 'tip_head_model', 'train_tip_head', 'load_tip_head',
-           'refine_tip']
+           'run_tip_head', 'refine_tip']
 
 # %% ../nbs/05c_tiphead.ipynb #589b8dd1
 TIP_PATCH, TIP_BACK, TIP_SCALE = (32, 128), 88, 16.0   # rows × columns; columns behind; px per unit
@@ -92,6 +92,14 @@ def load_tip_head(spec='synth'): # 'synth' (the head that ships with the package
         import needle_nbdev; spec = Path(needle_nbdev.__file__).parent / 'tip_head.keras'
     if not Path(spec).is_file(): raise FileNotFoundError(f"{spec}: no such tip head file")
     return keras.models.load_model(spec, compile=False)
+
+# %% ../nbs/05c_tiphead.ipynb #7b1c0a01
+def run_tip_head(run, # a run directory (or 'prior', or a loaded model)
+                 spec=None): # 'synth' or a .keras file: wins over the run's own head
+    "The tip head for a run: `spec` if given, else the run's own RUN/tip_head.keras, else None."
+    if spec: return load_tip_head(spec)
+    own = Path(run) / 'tip_head.keras' if isinstance(run, (str, Path)) else None
+    return load_tip_head(own) if own is not None and own.is_file() else None
 
 # %% ../nbs/05c_tiphead.ipynb #94014312
 def refine_tip(head, # from `load_tip_head`

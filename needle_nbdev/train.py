@@ -292,12 +292,21 @@ def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
     finally:
         for s, h in old.items(): signal.signal(s, h)
 
+# %% ../nbs/04_train.ipynb #c1ea7a01
+def _clear_run(out:Path, cfg:dict):
+    "Empty `out` for a new run; keep RUN/labels when the run trains from it (`--labels`)."
+    keep = out / 'labels'
+    mine = Path(cfg['data'].get('images') or '').is_relative_to(keep.resolve())
+    for p in out.iterdir():
+        if p == keep and mine: continue
+        shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+
 # %% ../nbs/04_train.ipynb #8e3781a0
 def _open_run(out:Path, cfg:dict, resume:bool, summary:dict):
     "Create (or reopen) the run directory, mark it INCOMPLETE, write the config (status `running`)."
     if not resume:
-        if out.exists(): shutil.rmtree(out)
-        out.mkdir(parents=True)
+        if out.exists(): _clear_run(out, cfg)
+        out.mkdir(parents=True, exist_ok=True)
         cfg['data'].update(summary); cfg['out_bias'] = _prior_bias(summary)
         if cfg.get('plan'):                                  # the plan behind the options, as is
             with atomic_write(out / 'plan.json') as t: Path(t).write_text(json.dumps(

@@ -1,0 +1,93 @@
+"""Point labels against masks: the same `needle_train` (one fixed configuration, the same budget) trained once from the true
+masks of synthetic insertions and once from clicks alone (each frame's entry and tip, with 1 px of click noise,
+drawn into masks at the width `estimate_width` measures on the frame), both scored on held-out insertions.
+The goal (issue 34): the clicks' model reaches at least 0.9x the masks' model, in IoU and in tip accuracy
+(the masks' median tip error over the clicks').
+
+    python labels_vs_masks.py --minutes 5          # from bench/; writes results/labels_vs_masks.{json,md}
+
+The two runs train one after the other (`nice`), on the same data, so that they share the machine's load. The
+configuration is fixed (`--no_plan`, a small U-Net at 192x320, cosine schedule over the whole budget, no early
+stopping): on a busy 2-core machine the plan's choice for a 2-minute budget trains a single epoch, which tells
+nothing about the labels.
+"""
+import argparse, json, os, subprocess, sys, time
+from pathlib import Path
+import numpy as np, cv2
+from _common import save
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / 'runs' / 'labels_vs_masks'
+ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL='3', PYTHONUNBUFFERED='1')
+TRAIN, TEST, SIZE, N = tuple(range(101, 113)), tuple(range(201, 205)), (360, 640), 24
+STEP = dict(train=3, test=4)                            # every 3rd (4th) frame: many needles, few frames each
+FIXED = ['--no_plan', '--size', '192,320', '--filters', '8,16,32,64', '--batch_size', '8', '--epochs', '100000',
+         '--cosine', '--early_stopping', '0', '--reduce_lr', '0', '--seed', '0']
+CLICK_SD = 1.0                                          # px: two clicks are not exact
+
+def write_insertions(d:Path, seeds, step:int, noise:float=0.0, seed:int=0):
+    "Frames, true masks and the true poses (and clicks with `noise`) of synthetic insertions."
+    from needle_nbdev.synth import synth_sequence
+    from needle_nbdev.io import write_poses
+    if (d / 'clicks.csv').is_file(): return d
+    for s in ('images', 'masks'): (d / s).mkdir(parents=True, exist_ok=True)
+    rng, poses, clicks = np.random.default_rng(seed), [], []
+    for s in seeds:
+        for k, (x, m, p) in enumerate(synth_sequence(s, N, SIZE)):
+            if k % step: continue
+            name = f'ins{s}_{k:03d}.png'
+            cv2.imwrite(str(d / 'images' / name), cv2.cvtColor(x, cv2.COLOR_RGB2BGR))
+            cv2.imwrite(str(d / 'masks' / name), m * 255)
+            poses.append((name, p))
+            jit = lambda q: tuple(np.clip(np.add(q, rng.normal(0, noise, 2)), 0, np.array(SIZE[::-1]) - 1))
+            clicks.append((name, p if p['tip'] is None else dict(p, tip=jit(p['tip']), entry=jit(p['entry']))))
+    write_poses(d / 'poses.csv', poses)
+    write_poses(d / 'clicks.csv', clicks)             # the package's own writer: what needle_review saves
+    return d
+
+def train(name:str, args:list, minutes:float) -> tuple:
+    "needle_train (niced) into WORK/runs/NAME; (run, wall seconds)."
+    run = WORK / 'runs' / name; t0 = time.time()
+    p = subprocess.run(['nice', '-n', '10', 'needle_train', '--out', str(run), '--minutes', str(minutes),
+                        '--force', *FIXED, *args], env=ENV, capture_output=True, text=True)
+    if p.returncode: print(p.stdout[-2000:], p.stderr[-3000:], file=sys.stderr); raise SystemExit(f"{name} failed")
+    return run, time.time() - t0
+
+def score(run:Path, test:Path) -> dict:
+    "Held-out IoU and tip errors (needle_evaluate's path, against the true masks and poses)."
+    from needle_nbdev.predict import evaluate
+    r = evaluate(run, test / 'images', test / 'masks', test / 'poses.csv', progress=False)
+    return {k: r[k] for k in ('iou', 'dice', 'tip_error_median', 'detection_recall') if k in r}
+
+def main():
+    ap = argparse.ArgumentParser(); ap.add_argument('--minutes', type=float, default=5.0)
+    a = ap.parse_args()
+    tr = write_insertions(WORK / 'data' / 'train', TRAIN, STEP['train'], CLICK_SD)
+    te = write_insertions(WORK / 'data' / 'test', TEST, STEP['test'])
+    cfgs = {'true masks': ['--images', str(tr / 'images'), '--masks', str(tr / 'masks')],
+            'clicks alone (--labels)': ['--images', str(tr / 'images'), '--labels', str(tr / 'clicks.csv')]}
+    res = {}
+    for name, args in cfgs.items():
+        run, wall = train(name.split(' (')[0].replace(' ', '_'), args, a.minutes)
+        cfg = json.loads((run / 'config.json').read_text())
+        load = round(os.getloadavg()[0], 1)                   # the machine's load when this run ended
+        res[name] = dict(wall_s=round(wall, 1), epochs=cfg['epochs_run'], size=cfg['size'], load_1min=load,
+                         **score(run, te))
+        if (run / 'labels' / 'labels.json').is_file():
+            w = [v for v in json.loads((run / 'labels' / 'labels.json').read_text())['widths'].values() if v]
+            res[name]['drawn_width_median_px'] = round(float(np.median(w)), 2)
+        print(name, res[name], flush=True)
+    m, c = res['true masks'], res['clicks alone (--labels)']
+    nan = float('nan'); te_ = lambda r: r.get('tip_error_median') or nan
+    ratio = dict(iou=round(c['iou'] / m['iou'], 3) if m['iou'] else nan,
+                 tip_accuracy=round(te_(m) / te_(c), 3))
+    rows = [f"| {n} | {r['wall_s'] / 60:.1f} | {r['epochs']} | {r['iou']:.3f} | {te_(r):.1f} | "
+            f"{r.get('detection_recall', float('nan')):.2f} |" for n, r in res.items()]
+    table = ("| trained from | wall min | epochs | held-out IoU | median tip error px | detection recall |\n"
+             "|---|---|---|---|---|---|\n" + '\n'.join(rows) +
+             f"\n\nClicks / masks: IoU {ratio['iou']:.2f}x, tip accuracy (masks' error / clicks' error) "
+             f"{ratio['tip_accuracy']:.2f}x (goal: at least 0.9x each).")
+    save('labels_vs_masks', dict(minutes=a.minutes, options=FIXED, train_insertions=TRAIN, test_insertions=TEST, size=SIZE,
+                                 frames_per_insertion={k: N // v for k, v in STEP.items()}, click_sd_px=CLICK_SD, runs=res, ratio=ratio), table)
+
+if __name__ == '__main__': main()
