@@ -115,7 +115,7 @@ def _label_data(images, labels, out, needle_width, force:bool) -> tuple:
     d = write_label_data(images, labels, out.parent / f'.{out.name}.labels', needle_width, True)
     if out.exists(): shutil.rmtree(out)
     out.mkdir(parents=True); os.replace(d, out / 'labels')
-    set_incomplete(out, f"this run has not started training; start it again")
+    set_incomplete(out, "this run has not started training; start it again")
     return str(out / 'labels' / 'images'), str(out / 'labels' / 'masks')
 
 # %% ../nbs/09_cli.ipynb #1abe1d02
