@@ -4,19 +4,20 @@
 
 # %% ../nbs/13_export.ipynb #4bd2d32d
 from __future__ import annotations
-import json, time, contextlib, io as _io
+import json, time, contextlib, importlib, importlib.util, io as _io
 from pathlib import Path
 from types import SimpleNamespace
 import numpy as np
-from .io import read_raw, list_images, staged_dir
+from .io import read_raw, list_images, staged_dir, atomic_write
 from .runs import run_dir, read_config, load_run, write_config
 from .predict import predict
 from .localize import locate
 
 # %% auto #0
 __all__ = ['DEPLOY_EXTRA', 'FORMATS', 'RUNTIMES', 'FP32_TOL', 'INT8_IOU', 'INT8_TIP_PX', 'require', 'to_onnx', 'Runtime',
-           'onnx_runtime', 'fixed_input', 'to_tflite', 'litert_runtime', 'openvino_runtime', 'time_model', 'open_model',
-           'parity_frames', 'parity', 'parity_failure', 'calib_inputs', 'export_run']
+           'onnx_runtime', 'fixed_input', 'to_tflite', 'litert_runtime', 'openvino_runtime', 'time_model',
+           'runtime_available', 'open_model', 'open_head', 'parity_frames', 'parity', 'parity_failure', 'quantize_onnx',
+           'calib_inputs', 'export_run']
 
 # %% ../nbs/13_export.ipynb #8596f961
 DEPLOY_EXTRA = 'pip install "needle_nbdev[deploy]"'
@@ -26,7 +27,6 @@ def require(module:str, # the package to import, e.g. 'onnxruntime'
             what:str # what needs it, for the message
            ):
     "Import `module`, or raise RuntimeError with one line naming the extra that installs it."
-    import importlib
     try: return importlib.import_module(module)
     except ImportError: raise RuntimeError(f"{what} needs the `{module}` package, which is not "
                                            f"installed: {DEPLOY_EXTRA}") from None
@@ -53,8 +53,10 @@ def _conv_nodes(l, x:str, out:str, W:dict) -> list:
     from keras import layers as L
     n, t = l.name, isinstance(l, L.Conv2DTranspose)
     if t and tuple(l.kernel_size) != tuple(l.strides):
-        raise ValueError(f"layer {n}: transposed convolution with kernel != strides is not converted")
-    if getattr(l, 'groups', 1) != 1: raise ValueError(f"layer {n}: grouped convolution is not converted")
+        raise ValueError(f"layer {n}: transposed convolution with kernel != strides is not "
+                         f"converted")
+    if getattr(l, 'groups', 1) != 1: raise ValueError(f"layer {n}: grouped convolution is not "
+                                                      f"converted")
     W[n + '_w'] = _np(l.kernel).transpose(3, 2, 0, 1)
     ins = [x, n + '_w'] + ([n + '_b'] if l.use_bias else [])
     if l.use_bias: W[n + '_b'] = _np(l.bias)
@@ -90,7 +92,8 @@ def _onnx_nodes(l, ins:list, out:str, W:dict) -> list:
         return [H.make_node('Concat', ins, [out], axis=1)]
     if isinstance(l, L.Dropout): return [H.make_node('Identity', [x], [out])]
     if isinstance(l, L.Activation): return _act_nodes(l.activation, x, out)
-    if isinstance(l, L.Flatten): return [H.make_node('Transpose', [x], [n + '_t'], perm=[0, 2, 3, 1]),
+    if isinstance(l, L.Flatten): return [H.make_node('Transpose', [x], [n + '_t'],
+                                                     perm=[0, 2, 3, 1]),
                                          H.make_node('Flatten', [n + '_t'], [out], axis=1)]
     if isinstance(l, L.Dense):
         W[n + '_w'], W[n + '_b'] = _np(l.kernel), _np(l.bias) if l.use_bias else np.zeros(l.units)
@@ -117,22 +120,21 @@ def to_onnx(model, # a Keras functional model with one input and one output
     nodes.append(H.make_node('Transpose' if r4 else 'Identity', [src(o)], ['output'],
                              **dict(perm=[0, 2, 3, 1]) if r4 else {}))
     dims = ['N'] + [d if d is not None else f'd{k}' for k, d in enumerate(i.shape[1:])]
-    g = H.make_graph(nodes, model.name, [H.make_tensor_value_info('input', TensorProto.FLOAT, dims)],
-                     [H.make_tensor_value_info('output', TensorProto.FLOAT, ['N'] + [None] * (len(o.shape) - 1))],
+    g = H.make_graph(nodes, model.name,
+                     [H.make_tensor_value_info('input', TensorProto.FLOAT, dims)],
+                     [H.make_tensor_value_info('output', TensorProto.FLOAT,
+                                               ['N'] + [None] * (len(o.shape) - 1))],
                      [numpy_helper.from_array(a.astype(np.float32), k) for k, a in W.items()])
     m = H.make_model(g, opset_imports=[H.make_opsetid('', opset)], producer_name='needle_nbdev')
     m.ir_version = 8; onnx.checker.check_model(m)
     if path is not None: _write_bytes(path, m.SerializeToString())
     return m
 
-# %% ../nbs/13_export.ipynb #11dbb755
-def _write_bytes(path, data:bytes) -> Path:
+def _write_bytes(path, data:bytes):
     "Write bytes to `path` atomically."
-    from needle_nbdev.io import atomic_write
     with atomic_write(path, True) as t: Path(t).write_bytes(data)
-    return Path(path)
 
-# %% ../nbs/13_export.ipynb #2209e034
+# %% ../nbs/13_export.ipynb #8a06ec0c
 class Runtime:
     "A model on an inference runtime, with the two calls `predict` makes of a Keras model."
     def __init__(self, fn, # float32 N×H×W×C batch -> output array
@@ -146,7 +148,7 @@ class Runtime:
         return np.asarray(self.fn(np.ascontiguousarray(x, np.float32)), np.float32)
     def __repr__(self): return f"Runtime({self.kind}, {self.name}, input {self.input.shape})"
 
-# %% ../nbs/13_export.ipynb #54c37941
+# %% ../nbs/13_export.ipynb #83a8d653
 def onnx_runtime(model, # .onnx file, or an onnx.ModelProto
                  threads:int|None=None # intra-op threads (default: the runtime's)
                 ) -> Runtime:
@@ -161,7 +163,7 @@ def onnx_runtime(model, # .onnx file, or an onnx.ModelProto
     return Runtime(lambda x: s.run(None, {i.name: x})[0], shape, 'onnx',
                    Path(model).name if isinstance(model, (str, Path)) else model.graph.name)
 
-# %% ../nbs/13_export.ipynb #0f96a3c3
+# %% ../nbs/13_export.ipynb #d9f0f680
 def fixed_input(model, # a Keras functional model
                 hw # (H, W) of the input
                ):
@@ -171,7 +173,7 @@ def fixed_input(model, # a Keras functional model
     m = keras.models.clone_model(model, input_tensors=keras.Input((*hw, model.input.shape[-1])))
     m.set_weights(model.get_weights()); return m
 
-# %% ../nbs/13_export.ipynb #1138e254
+# %% ../nbs/13_export.ipynb #b933a763
 def to_tflite(model, # a Keras model
               path=None, # .tflite file to write (atomically), or None
               calib=None, # int8: network inputs (H×W×C floats) to calibrate on; None: float32
@@ -187,7 +189,7 @@ def to_tflite(model, # a Keras model
     if path is not None: _write_bytes(path, b)
     return b
 
-# %% ../nbs/13_export.ipynb #f1c78c41
+# %% ../nbs/13_export.ipynb #62b2ba67
 def litert_runtime(model, # .tflite file, or its bytes
                    threads:int|None=None # interpreter threads (default: the runtime's)
                   ) -> Runtime:
@@ -203,9 +205,10 @@ def litert_runtime(model, # .tflite file, or its bytes
         last[0] = x.shape; it.set_tensor(i['index'], x); it.invoke()
         return it.get_tensor(o['index']).copy()
     shape = [None] + [int(d) if d > 0 else None for d in i['shape_signature'][1:]]
-    return Runtime(fn, shape, 'litert', Path(model).name if isinstance(model, (str, Path)) else 'tflite')
+    return Runtime(fn, shape, 'litert',
+                   Path(model).name if isinstance(model, (str, Path)) else 'tflite')
 
-# %% ../nbs/13_export.ipynb #694491f3
+# %% ../nbs/13_export.ipynb #7993d670
 def openvino_runtime(model, # .xml (OpenVINO IR) or .onnx file
                      threads:int|None=None # inference threads (default: the runtime's)
                     ) -> Runtime:
@@ -217,13 +220,12 @@ def openvino_runtime(model, # .xml (OpenVINO IR) or .onnx file
                       for d in list(m.inputs[0].get_partial_shape())[1:]]
     return Runtime(lambda x: c(x)[0], shape, 'openvino', Path(model).name)
 
-# %% ../nbs/13_export.ipynb #ac0842df
 def _ov_save(onnx_path:Path, xml:Path) -> Path:
     "Convert an ONNX file to OpenVINO IR (xml + bin)."
     ov = require('openvino', 'OpenVINO export')
     ov.save_model(ov.convert_model(str(onnx_path)), str(xml)); return xml
 
-# %% ../nbs/13_export.ipynb #d78aa5a3
+# %% ../nbs/13_export.ipynb #5d93c62d
 RUNTIMES = ('keras', 'onnx', 'litert', 'openvino')
 _MAKE = dict(onnx=onnx_runtime, litert=litert_runtime, openvino=openvino_runtime)
 _KIND = {'.onnx': 'onnx', '.tflite': 'litert', '.xml': 'openvino'}
@@ -241,15 +243,13 @@ def _makers(spec) -> tuple:
                 litert=lambda t: litert_runtime(to_tflite(model, size=cfg.get('size')), t),
                 openvino=lambda t: _ov_from_keras(model, t)), cfg
 
-# %% ../nbs/13_export.ipynb #79973154
 def _ov_from_keras(model, threads=None) -> Runtime:
     "An OpenVINO model of a Keras model, through a temporary ONNX file."
     import tempfile
-    require('openvino', 'the OpenVINO runtime')
     with tempfile.TemporaryDirectory() as d:
         to_onnx(model, f := Path(d) / 'm.onnx'); return openvino_runtime(f, threads)
 
-# %% ../nbs/13_export.ipynb #44d3ddda
+# %% ../nbs/13_export.ipynb #fc747672
 def time_model(model, # a Keras model or a `Runtime`
                cfg:dict, # the run's config (its input size and channels)
                batch:int=8, reps:int=3 # batch size; timed calls after one warm-up call
@@ -259,13 +259,13 @@ def time_model(model, # a Keras model or a `Runtime`
     c = model.input.shape[-1] or (1 if cfg.get('channels', 1) == 1 else 3)
     x = np.random.default_rng(0).random((batch, h, w, c), np.float32)
     model.predict_on_batch(x); ts = []
-    for _ in range(reps): t = time.perf_counter(); model.predict_on_batch(x); ts.append(time.perf_counter() - t)
+    for _ in range(reps):
+        t = time.perf_counter(); model.predict_on_batch(x); ts.append(time.perf_counter() - t)
     return float(np.median(ts))
 
-# %% ../nbs/13_export.ipynb #b5d5a61e
-def _available(kind:str) -> bool:
+# %% ../nbs/13_export.ipynb #ecf381bc
+def runtime_available(kind:str) -> bool:
     "Whether the package a runtime needs is installed."
-    import importlib.util
     return importlib.util.find_spec(dict(keras='keras', onnx='onnxruntime', litert='tensorflow',
                                          openvino='openvino')[kind]) is not None
 
@@ -276,21 +276,32 @@ def open_model(spec, # run directory, 'prior', export folder, or .onnx / .tflite
               ) -> tuple: # (model or Runtime, config; with cfg['runtime'] saying which and why)
     "Open a model for `predict` on a runtime; `auto` keeps the fastest of the installed ones."
     import sys
-    makers, cfg = _makers(spec); runtime = runtime or next(iter(makers))
+    makers, cfg = _makers(spec)
+    plain, runtime = runtime is None and 'keras' in makers, runtime or next(iter(makers))
     if runtime not in (*RUNTIMES, 'auto'): raise ValueError(f"runtime must be one of "
         f"{', '.join(RUNTIMES)} or auto, got {runtime!r}")
-    if runtime != 'auto':
-        if runtime not in makers: raise ValueError(f"{spec}: runs on {', '.join(makers)}, not {runtime}")
-        return makers[runtime](threads), dict(cfg, runtime=dict(name=runtime))
+    if runtime != 'auto':                                   # a plain run records nothing, as before
+        if runtime not in makers: raise ValueError(f"{spec}: runs on {', '.join(makers)}, "
+                                                   f"not {runtime}")
+        return makers[runtime](threads), cfg if plain else dict(cfg, runtime=dict(name=runtime))
     ms = {k: (m := f(threads), time_model(m, cfg) * 1e3)
-          for k, f in makers.items() if _available(k)}
+          for k, f in makers.items() if runtime_available(k)}
     best = min(ms, key=lambda k: ms[k][1])
     rec = dict(name=best, ms_per_batch_of_8={k: round(v[1], 2) for k, v in ms.items()})
     if not quiet: print(f"runtime auto: {best} (ms per batch of 8: " + ', '.join(
         f"{k} {v:.1f}" for k, v in rec['ms_per_batch_of_8'].items()) + ")", file=sys.stderr)
     return ms[best][0], dict(cfg, runtime=rec)
 
-# %% ../nbs/13_export.ipynb #dcb02ca7
+# %% ../nbs/13_export.ipynb #6ef65631
+def open_head(spec, # a tip head: an exported file (.onnx, .tflite, .xml), 'synth', a .keras file
+              threads:int|None=None # runtime threads
+             ):
+    "A tip head for `predict_folder`: an exported file opened on its runtime; anything else as is."
+    if isinstance(spec, (str, Path)) and Path(spec).suffix in _KIND:
+        return _MAKE[_KIND[Path(spec).suffix]](Path(spec), threads)
+    return spec
+
+# %% ../nbs/13_export.ipynb #bd04bad8
 def parity_frames(frames=None, # folder of frames, (name, frame) pairs, or None: synthetic
                   n:int=32 # how many
                  ) -> list: # (name, frame) pairs
@@ -303,8 +314,8 @@ def parity_frames(frames=None, # folder of frames, (name, frame) pairs, or None:
                                                 for f in list_images(frames)[:n]]
     return list(frames)[:n]
 
-# %% ../nbs/13_export.ipynb #176636fa
-def _pose(prob, cfg):
+# %% ../nbs/13_export.ipynb #f1d3d983
+def _located(prob, cfg):
     "The located pose; None where `locate` fails on these probabilities (it can on noise)."
     try: return locate(prob, cfg)
     except ValueError: return None
@@ -325,14 +336,14 @@ def parity(ref:tuple, # (Keras model, config): the reference
     a, b = predict(ref, frames), predict(other, frames)
     dp = [float(np.abs(pa - pb).max()) for (pa, _), (pb, _) in zip(a, b)]
     ious = [float(iou(ma, mb)) for (_, ma), (_, mb) in zip(a, b)]           # 1 when both empty
-    tips = [_tip_err(_pose(pa, ref[1]), _pose(pb, ref[1])) for (pa, _), (pb, _) in zip(a, b)]
+    tips = [_tip_err(_located(pa, ref[1]), _located(pb, ref[1])) for (pa, _), (pb, _) in zip(a, b)]
     w = lambda v, f: names[int(f(v))]
     return dict(frames=len(frames), max_abs_dp=max(dp), worst_frame=w(dp, np.argmax),
                 mean_iou=float(np.mean(ious)), min_iou=min(ious), min_iou_frame=w(ious, np.argmin),
                 tip_err_max_px=max(tips), tip_err_median_px=float(np.median(tips)),
                 worst_tip_frame=w(tips, np.argmax))
 
-# %% ../nbs/13_export.ipynb #c0dccaf0
+# %% ../nbs/13_export.ipynb #6e45ef8a
 FP32_TOL, INT8_IOU, INT8_TIP_PX = 1e-3, 0.99, 0.5
 
 def parity_failure(rep:dict, # from `parity`
@@ -340,15 +351,16 @@ def parity_failure(rep:dict, # from `parity`
                   ) -> str|None: # one line, or None when the export agrees
     "Why an export fails its parity check, naming the worst frame; None if it passes."
     if not int8 and rep['max_abs_dp'] > FP32_TOL: return (f"max |Δp| {rep['max_abs_dp']:.3g} > "
-                                                          f"{FP32_TOL} (worst frame {rep['worst_frame']})")
+                                                          f"{FP32_TOL} (worst frame "
+                                                          f"{rep['worst_frame']})")
     if int8 and rep['mean_iou'] < INT8_IOU: return (f"mask IoU {rep['mean_iou']:.4f} < {INT8_IOU} "
         f"(worst frame {rep['min_iou_frame']}: {rep['min_iou']:.3f})")
-    if int8 and rep['tip_err_max_px'] > INT8_TIP_PX: return (f"tip moves {rep['tip_err_max_px']:.2f}"
-        f" px > {INT8_TIP_PX} (worst frame {rep['worst_tip_frame']})")
+    if int8 and rep['tip_err_max_px'] > INT8_TIP_PX: return (f"tip moves "
+        f"{rep['tip_err_max_px']:.2f} px > {INT8_TIP_PX} (worst frame {rep['worst_tip_frame']})")
     return None
 
-# %% ../nbs/13_export.ipynb #a6223ef4
-def _quantize_onnx(f:Path, calib:list) -> Path:
+# %% ../nbs/13_export.ipynb #c0ecd1ab
+def quantize_onnx(f:Path, calib:list) -> Path:
     "Quantise an ONNX file in place to int8 (QDQ, per-channel weights), calibrated on `calib`."
     require('onnxruntime', 'int8 quantisation')
     from onnxruntime import quantization as Q
@@ -360,17 +372,17 @@ def _quantize_onnx(f:Path, calib:list) -> Path:
                       activation_type=Q.QuantType.QUInt8, weight_type=Q.QuantType.QInt8)
     tmp.replace(f); return f
 
-# %% ../nbs/13_export.ipynb #198fb6ec
+# %% ../nbs/13_export.ipynb #c13d3ffd
 def _write_model(model, st:Path, fmt:str, calib=None, name:str='model', size=None) -> Path:
     "Write `model` as `fmt` into folder `st` (int8 with `calib`); the model file's path."
     if fmt == 'litert': to_tflite(model, f := st / f'{name}.tflite', calib, size); return f
     if fmt == 'openvino': require('openvino', 'OpenVINO export')
     to_onnx(model, f := st / f'{name}.onnx')
-    if calib is not None: _quantize_onnx(f, calib)
+    if calib is not None: quantize_onnx(f, calib)
     if fmt != 'openvino': return f
     _ov_save(f, x := st / f'{name}.xml'); f.unlink(); return x
 
-# %% ../nbs/13_export.ipynb #6afe4a27
+# %% ../nbs/13_export.ipynb #c2226e82
 def calib_inputs(folder, # folder of frames
                  cfg:dict, # the run's config: crop, size, channels
                  n:int=64 # at most this many frames
@@ -382,7 +394,7 @@ def calib_inputs(folder, # folder of frames
     return [read_image(f, cfg.get('crop'), tuple(cfg['size']), cfg.get('channels', 1) == 1)
             for f in fs]
 
-# %% ../nbs/13_export.ipynb #5ad84631
+# %% ../nbs/13_export.ipynb #4ffc768b
 def _versions() -> dict:
     "Versions of the packages an export depends on, where installed."
     from importlib.metadata import version, PackageNotFoundError
@@ -397,18 +409,19 @@ def _head_check(head, rt) -> float:
     p = np.random.default_rng(0).normal(size=(64, *TIP_PATCH, 1)).astype(np.float32)
     return float(np.abs(head.predict_on_batch(p) - rt.predict_on_batch(p)).max() * TIP_SCALE)
 
-# %% ../nbs/13_export.ipynb #eddd0deb
+# %% ../nbs/13_export.ipynb #e639635b
 def export_run(run, # run directory or 'prior'
                format:str='onnx', # 'onnx', 'openvino' or 'litert'
                out=None, # folder to create (default: RUNNAME_FORMAT[_int8] here)
                int8=None, # folder of frames to calibrate int8 on; None: float32
                frames=None, # parity frames: a folder (the first `n`); None: synthetic 1280×720
                n:int=32, # parity frames
-               tip_head=None, # also export a tip head: 'synth' or a .keras file (default: the run's)
+               tip_head=None, # also export a tip head: 'synth' or .keras (default: the run's)
                force:bool=False # replace an existing OUT
               ) -> Path: # OUT
     "Export a run's model (and tip head) to `format`, checked against Keras; OUT only if it agrees."
-    if format not in FORMATS: raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
+    if format not in FORMATS: raise ValueError(f"format must be one of {', '.join(FORMATS)}, got "
+                                               f"{format!r}")
     model, cfg = load_run(run); rd = run_dir(run)
     out = Path(out or f"{rd.name}_{format}{'_int8' if int8 else ''}")
     tip_head = tip_head or ((rd / 'tip_head.keras') if (rd / 'tip_head.keras').is_file() else None)
@@ -425,7 +438,6 @@ def export_run(run, # run directory or 'prior'
                              f"with the Keras model: {why}; nothing was written")
     return out
 
-# %% ../nbs/13_export.ipynb #ee5c7e16
 def _export_head(spec, st:Path, fmt:str) -> dict:
     "Export a tip head beside the model (float32); its file and check."
     from needle_nbdev.tiphead import load_tip_head
