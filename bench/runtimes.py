@@ -14,6 +14,8 @@ synthetic insertion, seed 301):
 - end to end at 1280×720: `predict_folder(..., localize=True, track=True)` on an MP4 of one synthetic
   insertion (seed 300, as bench/realtime.py), rate 4N / (t(5N) - t(N)) frames/s, beside `before`
   (bench/realtime.py's `predict_folder` of commit 6d9e91f, the frame loop the issue measured).
+Every path runs once on the first N frames before it is timed (tracing, thread pools, caches), so
+that start-up does not leak into the difference on a machine whose speed varies.
 The load average before and after is recorded: on a shared machine the figures are lower bounds.
 Results: bench/results/runtimes.json and .md.
 """
@@ -22,7 +24,7 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
 from pathlib import Path
 import numpy as np
 from _common import save
-from realtime import inputs, before_rate
+from realtime import inputs, BEFORE
 
 def matmul_gflops(n:int=2048, reps:int=5) -> float:
     "The machine's float32 matmul rate (numpy), best of `reps`, in GFLOP/s."
@@ -30,6 +32,31 @@ def matmul_gflops(n:int=2048, reps:int=5) -> float:
     a @ b; ts = []
     for _ in range(reps): t = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t)
     return 2 * n ** 3 / min(ts) / 1e9
+
+def before_rate(model, ins:dict, n:int, tmp:Path) -> float:
+    """bench/realtime.py's `before` (predict_folder at commit BEFORE, in a child process), after one
+    warm-up call on the first n frames: 4n / (t(5n) - t(n))."""
+    import json, subprocess, sys
+    src = tmp / 'before'
+    if not src.exists():
+        src.mkdir(); repo = Path(__file__).resolve().parent.parent
+        subprocess.run(f"git -C {repo} archive {BEFORE} needle_nbdev | tar -x -C {src}", shell=True,
+                       check=True)
+    code = f"""import sys, time, json, shutil
+sys.path.insert(0, {str(src)!r})
+import needle_nbdev
+assert needle_nbdev.__file__.startswith({str(src)!r}), needle_nbdev.__file__
+from needle_nbdev.predict import predict_folder
+t = {{}}
+for k, d in [('warm', {str(ins[n][0])!r}), ({n}, {str(ins[n][0])!r}), ({5 * n}, {str(ins[5 * n][0])!r})]:
+    o = {str(tmp)!r} + f'/before_out_{{k}}'; shutil.rmtree(o, ignore_errors=True)
+    t0 = time.perf_counter(); predict_folder({str(model)!r}, d, o, localize=True, progress=False)
+    t[k] = time.perf_counter() - t0
+print(json.dumps(t))"""
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    if r.returncode: raise SystemExit(r.stderr[-2000:])
+    t = json.loads(r.stdout.strip().splitlines()[-1])
+    return 4 * n / (t[str(5 * n)] - t[str(n)])
 
 def models(run, tmp:Path, calib:list) -> dict:
     "{(runtime, precision): (model, config)} of every runtime installed here."
@@ -81,10 +108,11 @@ def main():
         print(f"round {r}: before {before[-1]:.1f} frames/s", flush=True)
         for k, mc in mcs.items():
             t = {}
-            for n in (a.n, 5 * a.n):
+            for n in ('warm', a.n, 5 * a.n):          # warm: tracing, threads, caches
+                k_ = a.n if n == 'warm' else n
                 o = tmp / f'out_{n}'; shutil.rmtree(o, ignore_errors=True)
                 t0 = time.perf_counter()
-                predict_folder(mc, ins[n][1], o, localize=True, track=True, progress=False)
+                predict_folder(mc, ins[k_][1], o, localize=True, track=True, progress=False)
                 t[n] = time.perf_counter() - t0
             rows[k]['e2e'].append(4 * a.n / (t[5 * a.n] - t[a.n]))
             print(f"round {r}: {k} end to end {rows[k]['e2e'][-1]:.1f} frames/s", flush=True)
@@ -93,7 +121,7 @@ def main():
         v['e2e_frames_per_s'] = statistics.median(v.pop('e2e'))
         v['e2e_vs_before'] = v['e2e_frames_per_s'] / b
         v['share_of_matmul'] = v['gflops_per_s'] / gf
-    res = dict(runtimes={f'{r} {q}': {k: round(x, 5) for k, x in v.items()}
+    res = dict(runtimes={f'{r} {q}': {k: float(f'{x:.4g}') for k, x in v.items()}
                          for (r, q), v in rows.items()},
                before_frames_per_s=round(b, 2), before_rounds=[round(x, 2) for x in before],
                matmul_gflops_per_s=round(gf, 1), model_gflop_per_frame=round(flops / 1e9, 3),

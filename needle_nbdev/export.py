@@ -154,7 +154,7 @@ def onnx_runtime(model, # .onnx file, or an onnx.ModelProto
                 ) -> Runtime:
     "An ONNX Runtime session on the CPU."
     ort = require('onnxruntime', 'the ONNX runtime')
-    so = ort.SessionOptions()
+    so = ort.SessionOptions(); so.add_session_config_entry('session.intra_op.allow_spinning', '0')
     if threads: so.intra_op_num_threads = threads
     src = str(model) if isinstance(model, (str, Path)) else model.SerializeToString()
     s = ort.InferenceSession(src, so, providers=['CPUExecutionProvider'])
@@ -367,10 +367,12 @@ def quantize_onnx(f:Path, calib:list) -> Path:
     class Reader(Q.CalibrationDataReader):
         def __init__(s): s.it = iter([{'input': np.asarray(x, np.float32)[None]} for x in calib])
         def get_next(s): return next(s.it, None)
-    tmp = f.with_name(f.stem + '.int8.onnx')
-    Q.quantize_static(str(f), str(tmp), Reader(), quant_format=Q.QuantFormat.QDQ, per_channel=True,
+    tmp, pre = f.with_name(f.stem + '.int8.onnx'), f.with_name(f.stem + '.pre.onnx')
+    Q.quant_pre_process(str(f), str(pre), skip_symbolic_shape=True)   # folds batch norms into convs
+    Q.quantize_static(str(pre), str(tmp), Reader(), quant_format=Q.QuantFormat.QDQ,
+                      per_channel=True,
                       activation_type=Q.QuantType.QUInt8, weight_type=Q.QuantType.QInt8)
-    tmp.replace(f); return f
+    pre.unlink(); tmp.replace(f); return f
 
 # %% ../nbs/13_export.ipynb #c13d3ffd
 def _write_model(model, st:Path, fmt:str, calib=None, name:str='model', size=None) -> Path:
