@@ -10,8 +10,8 @@ from fastcore.script import call_parse
 from .io import CROP, atomic_write
 
 # %% auto #0
-__all__ = ['run_cli', 'needle_synth', 'needle_train', 'needle_plan', 'needle_predict', 'needle_evaluate', 'needle_review',
-           'needle_demo']
+__all__ = ['run_cli', 'needle_synth', 'needle_train', 'needle_plan', 'needle_predict', 'needle_evaluate', 'needle_export',
+           'needle_review', 'needle_demo']
 
 # %% ../nbs/09_cli.ipynb #bbd2a04f
 def run_cli(prog:str, # command name, for messages
@@ -239,7 +239,8 @@ def needle_predict(model:str=None, # run directory from needle_train, or prior (
                    tta:str=None, # test-time augmentation: flip or d4
                    localize:bool=False, # write poses.csv (tip, entry, angle)
                    track:bool=False, # track the tip over the frames in order (adds to poses.csv)
-                   tip_head:str=None, # refine tips: synth (the shipped tip head) or a .keras file
+                   tip_head:str=None, # refine tips: synth (shipped), a .keras or an exported file
+                   runtime:str=None, # keras, onnx, litert, openvino or auto (fastest installed)
                    overlay:bool=False, # write overlays with mask, axis, entry and tip
                    stereo:bool=False, # 3D poses from stereo pairs (--left, --right, --calib)
                    left:str=None, # folder of left frames (--stereo)
@@ -251,17 +252,19 @@ def needle_predict(model:str=None, # run directory from needle_train, or prior (
                    debug:bool=False): # show tracebacks
     "Predict masks (original size), poses and overlays of a folder, video or stack, or 3D poses."
     from needle_nbdev.predict import predict_stereo, predict_folder
+    from needle_nbdev.export import open_model, open_head
     if stereo:
         _usage('needle_predict', '--stereo', model=model, left=left, right=right, calib=calib,
                out=out)
-        o = run_cli('needle_predict', lambda: predict_stereo(model, left, right, calib, out, tile,
-                                                             overlap, tta or False, force,
+        o = run_cli('needle_predict',
+                    lambda: predict_stereo(open_model(model, runtime), left, right, calib, out,
+                                                             tile, overlap, tta or False, force,
                                                              strict=strict), debug)
     else:
         _usage('needle_predict', 'needle_predict', model=model, input=input, out=out)
-        o = run_cli('needle_predict', lambda: predict_folder(model, input, out, tile, overlap,
-            tta or False, localize, track, tip_head, overlay, force, strict=strict,
-            stall_s=stall_s or None), debug)
+        o = run_cli('needle_predict', lambda: predict_folder(open_model(model, runtime), input, out,
+            tile, overlap, tta or False, localize, track, open_head(tip_head), overlay, force,
+            strict=strict, stall_s=stall_s or None), debug)
     print(f"wrote {o}")
 
 # %% ../nbs/09_cli.ipynb #b41994ca
@@ -320,6 +323,24 @@ def needle_evaluate(model:str=None, # run directory from needle_train, or prior 
                                                   else f"{k:>22}: {v}")
     if 'scenes' in r: print('\n'.join(_scene_table(r['scenes'])))
     print(f"wrote {out}")
+
+# %% ../nbs/09_cli.ipynb #d618d584
+@call_parse
+def needle_export(run:str, # run directory from needle_train, or prior (shipped)
+                  format:str='onnx', # onnx, openvino or litert
+                  int8:str=None, # folder of frames to calibrate int8 on (default: float32)
+                  out:str=None, # output folder to create (default: RUNNAME_FORMAT here)
+                  frames:str=None, # folder of frames for the parity check (default: 32 synthetic)
+                  tip_head:str=None, # also export a tip head: synth or a .keras file
+                  force:bool=False, # replace an existing output folder
+                  debug:bool=False): # show tracebacks
+    "Export a run's model to ONNX, OpenVINO or LiteRT, checked against the Keras model."
+    from needle_nbdev.export import export_run
+    o = run_cli('needle_export', lambda: export_run(run, format, out, int8, frames,
+                                                    tip_head=tip_head, force=force), debug)
+    p = json.loads((o / 'export.json').read_text())['parity']
+    print(f"wrote {o}: {p['frames']} frames, max |Δp| {p['max_abs_dp']:.2g}, mask IoU "
+          f"{p['mean_iou']:.4f}, tips within {p['tip_err_max_px']:.2f} px")
 
 # %% ../nbs/09_cli.ipynb #a7e3c2d1
 def _wait_for_stop():

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_predict.ipynb #c52c7481
 from __future__ import annotations
-import csv, contextlib
+import csv, json, contextlib
 from collections import Counter
 from pathlib import Path
 import numpy as np, cv2
@@ -432,7 +432,7 @@ def _overlay(st:Path, name:str, raw, pose, mask, add=None):
             raise OSError(f"{p}: could not be written (disk full or not writable?)")
 
 # %% ../nbs/05_predict.ipynb #95f29056
-def predict_folder(model, # run directory
+def predict_folder(model, # run directory, or (model, config) from `export.open_model`
                    input, # folder of frames, a video, a multi-page TIFF, or (name, frame) pairs
                    out, # output folder to create
                    tile:int|None=None, overlap:int|None=None, tta=False, # see `predict_tiled`
@@ -448,8 +448,10 @@ def predict_folder(model, # run directory
     "Predict every frame of a folder, video or stream (or slice of a stack) into an output folder."
     out = Path(out); kind, items = _inputs(input)
     if kind != 'stream': _check_out(out, Path(input))
-    mc, kw = load_run(model), dict(tile=tile, overlap=overlap, tta=tta)
+    mc = model if isinstance(model, tuple) else load_run(model)
+    kw = dict(tile=tile, overlap=overlap, tta=tta)
     with staged_dir(out, force) as st:
+        if 'runtime' in mc[1]: (st / 'runtime.json').write_text(json.dumps(mc[1]['runtime']))
         if kind == 'stack': _predict_stack(mc, items, st, kw, progress); return out
         res = _predict_frames(mc, kind, items, st, kw, localize, track, overlay, progress,
                               run_tip_head(model, tip_head), stall_s)

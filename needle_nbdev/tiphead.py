@@ -85,9 +85,10 @@ def train_tip_head(out, # .keras file to write
                 guess_median_px=float(np.median(e0)), guess_p90_px=float(np.percentile(e0, 90)))
 
 # %% ../nbs/05c_tiphead.ipynb #b7140e62
-def load_tip_head(spec='synth'): # 'synth' (the head that ships with the package) or a .keras file
+def load_tip_head(spec='synth'): # 'synth' (shipped), a .keras file, or a loaded head (kept)
     "Load a tip head."
     import keras
+    if hasattr(spec, 'predict_on_batch'): return spec          # a model or an exported runtime
     if spec == 'synth':
         import needle_nbdev; spec = Path(needle_nbdev.__file__).parent / 'tip_head.keras'
     if not Path(spec).is_file(): raise FileNotFoundError(f"{spec}: no such tip head file")
