@@ -2,7 +2,7 @@
 The test insertion is the first after the training one whose needle is visible in gray (contrast-to-noise >= 1);
 a reference row trains on 30 other frames of the test insertion, to show that its frames can be learned.
 Compares, in the same budget: the defaults (the plan, which starts needle-like gray frames from the shipped
-prior and mixes rendered batches into training: rehearsal), the same without rehearsal, the same with the prior's encoder frozen, the plan from scratch (`--init none`), the plan started from the synthetic-needle
+prior), the same with rendered batches mixed in (rehearsal), the same with the prior's encoder frozen, the plan from scratch (`--init none`), the plan started from the synthetic-needle
 pretrained model (`--init synth`), the plan without the one-scene guard, and the fixed defaults (`--no_plan`);
 and the shipped prior with no training at all.
 
@@ -50,7 +50,7 @@ def main():
     fold = ['--images', str(d / 'scene' / 'images'), '--masks', str(d / 'scene' / 'masks'),
             '--minutes', str(a.minutes)]
     cfgs = {'defaults (the plan: from the prior)': fold,
-            'plan from the prior, no rehearsal (--rehearse 0)': fold + ['--rehearse', '0'],
+            'plan with rehearsal (--rehearse 0.5)': fold + ['--rehearse', '0.5'],
             'plan, encoder frozen (--freeze encoder)': fold + ['--freeze', 'encoder'],
             'plan from scratch (--init none)': fold + ['--init', 'none'],
             'plan --init synth': fold + ['--init', 'synth'],

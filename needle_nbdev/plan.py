@@ -331,8 +331,6 @@ def _plan_rest(fp, kind, thin, one, o, r, g, inp, seconds, st, budget, given, sv
     if o.get('init') == 'prior': put('lr', 3e-4, "Adam at 3e-4 (fine-tuning the prior) with "
                                      "cosine decay to 0 over the time budget")
     else: put('lr', 1e-3, "Adam at 1e-3 with cosine decay to 0 over the time budget")
-    if o.get('init') == 'prior': put('rehearse', 0.5, "half the batches rendered by the families "
-                                     "(rehearsal): the prior keeps finding needles off this scene")
     put('cosine', True, r['lr']); put('reduce_lr', 0, r['lr']); put('early_stopping', 0, r['lr'])
     n_tr = max(1, round(fp['n'] * 0.8))
     per = max(1, round((fp['h'] * fp['w'] if g['mode'] == 'tile' else g['size'][0] * g['size'][1])
