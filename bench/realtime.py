@@ -41,7 +41,8 @@ def frame_loop(mc, files, out:Path):
 BEFORE = '6d9e91f'
 
 def before_rate(model, ins:dict, n:int, tmp:Path) -> float:
-    "Frames/s of `predict_folder` at commit BEFORE, in a child process: 4n / (t(5n) - t(n))."
+    """Frames/s of `predict_folder` at commit BEFORE, in a child process, after one warm-up call on the
+    first n frames (model loading and tracing stay out of the difference): 4n / (t(5n) - t(n))."""
     import json, subprocess, sys
     src = tmp / 'before'
     if not src.exists():
@@ -54,7 +55,7 @@ import needle_nbdev
 assert needle_nbdev.__file__.startswith({str(src)!r}), needle_nbdev.__file__
 from needle_nbdev.predict import predict_folder
 t = {{}}
-for k, d in {{{n}: {str(ins[n][0])!r}, {5 * n}: {str(ins[5 * n][0])!r}}}.items():
+for k, d in [('warm', {str(ins[n][0])!r}), ({n}, {str(ins[n][0])!r}), ({5 * n}, {str(ins[5 * n][0])!r})]:
     o = {str(tmp)!r} + f'/before_out_{{k}}'; shutil.rmtree(o, ignore_errors=True)
     t0 = time.perf_counter(); predict_folder({str(model)!r}, d, o, localize=True, progress=False)
     t[k] = time.perf_counter() - t0

@@ -24,7 +24,7 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
 from pathlib import Path
 import numpy as np
 from _common import save
-from realtime import inputs, BEFORE
+from realtime import inputs, before_rate
 
 def matmul_gflops(n:int=2048, reps:int=5) -> float:
     "The machine's float32 matmul rate (numpy), best of `reps`, in GFLOP/s."
@@ -32,31 +32,6 @@ def matmul_gflops(n:int=2048, reps:int=5) -> float:
     a @ b; ts = []
     for _ in range(reps): t = time.perf_counter(); a @ b; ts.append(time.perf_counter() - t)
     return 2 * n ** 3 / min(ts) / 1e9
-
-def before_rate(model, ins:dict, n:int, tmp:Path) -> float:
-    """bench/realtime.py's `before` (predict_folder at commit BEFORE, in a child process), after one
-    warm-up call on the first n frames: 4n / (t(5n) - t(n))."""
-    import json, subprocess, sys
-    src = tmp / 'before'
-    if not src.exists():
-        src.mkdir(); repo = Path(__file__).resolve().parent.parent
-        subprocess.run(f"git -C {repo} archive {BEFORE} needle_nbdev | tar -x -C {src}", shell=True,
-                       check=True)
-    code = f"""import sys, time, json, shutil
-sys.path.insert(0, {str(src)!r})
-import needle_nbdev
-assert needle_nbdev.__file__.startswith({str(src)!r}), needle_nbdev.__file__
-from needle_nbdev.predict import predict_folder
-t = {{}}
-for k, d in [('warm', {str(ins[n][0])!r}), ({n}, {str(ins[n][0])!r}), ({5 * n}, {str(ins[5 * n][0])!r})]:
-    o = {str(tmp)!r} + f'/before_out_{{k}}'; shutil.rmtree(o, ignore_errors=True)
-    t0 = time.perf_counter(); predict_folder({str(model)!r}, d, o, localize=True, progress=False)
-    t[k] = time.perf_counter() - t0
-print(json.dumps(t))"""
-    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
-    if r.returncode: raise SystemExit(r.stderr[-2000:])
-    t = json.loads(r.stdout.strip().splitlines()[-1])
-    return 4 * n / (t[str(5 * n)] - t[str(n)])
 
 def models(run, tmp:Path, calib:list) -> dict:
     "{(runtime, precision): (model, config)} of every runtime installed here."
