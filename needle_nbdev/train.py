@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_train.ipynb #74481cd7
 from __future__ import annotations
-import sys, time, signal, datetime, shutil, json
+import sys, time, signal, datetime, shutil, json, contextlib
 from pathlib import Path
 import numpy as np
 import tensorflow as tf
@@ -16,7 +16,8 @@ from .metrics import (iou_loss, bce_loss, dice_bce_loss, iou_bce_loss, WeightedB
                                   keras_iou, keras_dice, unet_weight_map)
 from .unet import PRESETS, build_unet, copy_weights
 from .distributed import (make_strategy, worker_role, worker_dir, shard,
-                                      fit_multiworker, start_worker)
+                                      fit_multiworker, start_worker, synchronize_batch_norm,
+                                      lost_worker_message, resume_command, stderr_to)
 from .runs import (CONFIG_VERSION, machine_info, onednn_note, read_config, write_config,
                                history_rows, plot_history, set_incomplete, run_dir)
 from .callbacks import (AtomicCheckpoint, AtomicHistory, TimeLimit, CosineDecay,
@@ -350,6 +351,17 @@ def _worker_callbacks(out:Path, work:Path, cfg:dict, start:int, chief:bool, verb
 # %% ../nbs/04_train.ipynb #cda0d40e
 _AGAIN = "this multi-worker run has not finished; start the same command again on every worker"
 
+# %% ../nbs/04_train.ipynb #d8781553
+@contextlib.contextmanager
+def _one_line_if_lost(strategy, me:int, backup:Path):
+    "TensorFlow's error about a lost worker turned into one line (a RuntimeError); others pass."
+    try: yield
+    except tf.errors.OpError as e:
+        spec = strategy.cluster_resolver.cluster_spec().as_dict()
+        line = lost_worker_message(str(e), spec, me, backup, resume_command())
+        if line is None: raise
+        raise RuntimeError(line) from None
+
 # %% ../nbs/04_train.ipynb #5dd781c7
 def _train_worker(images, masks, out:Path, isbi, force:bool, resume:bool, verbose:bool, kw:dict,
                   strategy) -> Path:
@@ -373,11 +385,13 @@ def _train_worker(images, masks, out:Path, isbi, force:bool, resume:bool, verbos
     if verbose and mine: print(f"worker {i} of {n} reads: {', '.join(mine)}")
     cfg['out_bias'] = _prior_bias(summary); cfg['data'].update(summary)
     if chief: _open_run(out, cfg, restart, summary); set_incomplete(out, _AGAIN)
-    t0 = time.time()
-    with strategy.scope(): model = _build(cfg)    # a collective call: fails if a worker has stopped
-    work.mkdir(parents=True, exist_ok=True)
-    fit_multiworker(model, strategy, train_ds, val_ds, LOSSES[cfg['loss']], cfg, work / 'backup',
-                    lambda start: _worker_callbacks(out, work, cfg, start, chief, verbose))
+    t0 = time.time(); work.mkdir(parents=True, exist_ok=True)
+    with _one_line_if_lost(strategy, i, work / 'backup'), stderr_to(work / 'tensorflow.log'):
+        with strategy.scope(): model = _build(cfg)   # a collective call: fails if a worker stopped
+        synchronize_batch_norm(model, strategy)
+        fit_multiworker(model, strategy, train_ds, val_ds, LOSSES[cfg['loss']], cfg,
+                        work / 'backup',
+                        lambda start: _worker_callbacks(out, work, cfg, start, chief, verbose))
     shutil.rmtree(work / 'backup', ignore_errors=True)
     if not chief: shutil.rmtree(work, ignore_errors=True); return out
     return _close_run(out, cfg, t0)
