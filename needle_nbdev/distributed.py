@@ -247,7 +247,7 @@ def lost_worker_message(err:str, # the text of TensorFlow's error
                         backup, # this worker's backup folder
                         command:str # the command that resumes (`resume_command`)
                        ) -> str|None: # one line, or None for an error that is not a lost worker
-    "One line for a collective error caused by a lost worker: which, the backup kept, how to resume."
+    "One line for a collective error caused by a lost worker: which, the backup, the resume."
     if not any(k in err.lower() for k in _LOST): return None
     chief, hosts = 'chief' in spec, list(spec.get('chief', [])) + list(spec.get('worker', []))
     named = [0 if j == 'chief' else int(t) + chief
