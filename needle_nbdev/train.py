@@ -235,7 +235,7 @@ def _prepare(images, masks, out:Path, isbi, force, resume, kw):
 
 # %% ../nbs/04_train.ipynb #667d1420
 class _FreezeHeap(keras.callbacks.Callback):
-    "After the first epoch, the live objects out of Python's full garbage collections (`gc.freeze`)."
+    "After the first epoch, the live objects out of Python's full garbage collections."
     def on_epoch_end(self, epoch, logs=None):
         if not getattr(self, 'frozen', False): gc.freeze(); self.frozen = True
 
@@ -247,7 +247,7 @@ def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool) -> dic
     stop, sigs = StopOnSignal(), (signal.SIGTERM, signal.SIGINT)
     main = __import__('threading').current_thread() is __import__('threading').main_thread()
     old = {s: signal.signal(s, stop.handler) for s in sigs} if main else {}
-    t = {}                                   # when training began, its last epoch ended, fit returned
+    t = {}                                  # when training began, its last epoch ended, fit returned
     mark = keras.callbacks.LambdaCallback(on_train_begin=lambda logs: t.update(begin=time.time()),
                                           on_epoch_end=lambda e, logs: t.update(last=time.time()))
     cbs = ([stop, NonFinite(cfg['lr'])] + _callbacks(run, cfg, start, best, verbose)
@@ -410,7 +410,8 @@ def _train_worker(images, masks, out:Path, isbi, force:bool, resume:bool, verbos
 def _timing(t:dict, tv:float) -> dict:
     "Seconds of training (first epoch's start to last epoch's end), of fit's return, of validation."
     last = t.get('last', t['begin'])
-    return dict(train_s=round(last - t['begin'], 1), after_last_epoch_s=round(t['returned'] - last, 1),
+    return dict(train_s=round(last - t['begin'], 1),
+                after_last_epoch_s=round(t['returned'] - last, 1),
                 final_val_s=round(time.time() - tv, 1))
 
 # %% ../nbs/04_train.ipynb #a91901bb
