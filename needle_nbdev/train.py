@@ -247,7 +247,7 @@ def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool) -> dic
     stop, sigs = StopOnSignal(), (signal.SIGTERM, signal.SIGINT)
     main = __import__('threading').current_thread() is __import__('threading').main_thread()
     old = {s: signal.signal(s, stop.handler) for s in sigs} if main else {}
-    t = {}                                  # when training began, its last epoch ended, fit returned
+    t = {}                                   # when training began, its last epoch ended, returned
     mark = keras.callbacks.LambdaCallback(on_train_begin=lambda logs: t.update(begin=time.time()),
                                           on_epoch_end=lambda e, logs: t.update(last=time.time()))
     cbs = ([stop, NonFinite(cfg['lr'])] + _callbacks(run, cfg, start, best, verbose)
