@@ -180,14 +180,15 @@ def fit_multiworker(model, # compiled Keras model, built in `strategy`'s scope
                                         callbacks)
 
 # %% ../nbs/04b_distributed.ipynb #745d1888
-def _epoch(model, step, it, cbs, cfg:dict, e:int) -> float:
-    "One epoch of `cfg['steps_per_epoch']` synchronized steps; the mean training loss."
+def _epoch(model, step, it, cbs, cfg:dict, e:int) -> tuple:
+    "One epoch of `cfg['steps_per_epoch']` synchronized steps; the mean loss, its first step's end."
     steps, losses = cfg['steps_per_epoch'], []
     for b in range(steps):
         if cfg.get('cosine'): model.optimizer.learning_rate.assign(_cosine(cfg, e, b, steps))
         losses.append(float(step(it)))
+        if b == 0: t1 = time.time()                       # the first step of a session also traces
         for cb in cbs: cb.on_train_batch_end(b, {'loss': losses[-1]})
-    return float(np.mean(losses))
+    return float(np.mean(losses)), t1
 
 # %% ../nbs/04b_distributed.ipynb #5f5dd2da
 def _loop(model, strategy, train_ds, val_ds, loss_fn, cfg, backup, callbacks) -> int:
@@ -208,12 +209,13 @@ def _loop(model, strategy, train_ds, val_ds, loss_fn, cfg, backup, callbacks) ->
     t0 = time.time()
     for e in range(start, cfg['epochs']):
         for cb in cbs: cb.on_epoch_begin(e)
-        te = time.time(); logs = dict(loss=_epoch(model, step, it, cbs, cfg, e))
+        te = time.time(); loss, t1 = _epoch(model, step, it, cbs, cfg, e); logs = dict(loss=loss)
         logs['val_loss'] = _all_mean(strategy, _val_loss(model, loss_fn, val_ds))
         for cb in cbs: cb.on_epoch_end(e, logs)
         mgr.save(checkpoint_number=e + 1)
-        late = (bool(cfg.get('time_limit'))
-                and time.time() - t0 + (time.time() - te) > cfg['time_limit'])
+        n = cfg['steps_per_epoch']            # the next epoch's length: the first one's, untraced
+        took = (time.time() - t1) * n / max(n - 1, 1) if e == start else time.time() - te
+        late = bool(cfg.get('time_limit')) and time.time() - t0 + took > cfg['time_limit']
         # both votes are taken on every worker: `|`, not `or`, so no worker skips a collective call
         if plateau.update(logs['val_loss'], model.optimizer) | (_all_mean(strategy,
                                                                           float(late)) > 0): break
