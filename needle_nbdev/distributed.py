@@ -4,13 +4,14 @@
 
 # %% ../nbs/04b_distributed.ipynb #d95a1520
 from __future__ import annotations
-import os, math, time, shutil
+import os, re, sys, math, time, shutil, shlex, contextlib
 from pathlib import Path
 import numpy as np
 from .runs import read_config
 
 # %% auto #0
-__all__ = ['cluster_resolver', 'make_strategy', 'worker_role', 'worker_dir', 'shard', 'start_worker', 'fit_multiworker']
+__all__ = ['cluster_resolver', 'make_strategy', 'worker_role', 'worker_dir', 'shard', 'start_worker', 'fit_multiworker',
+           'newest_backup', 'resume_command', 'lost_worker_message', 'stderr_to', 'synchronize_batch_norm']
 
 # %% ../nbs/04b_distributed.ipynb #048f195a
 def cluster_resolver(kind:str|None=None, # None or 'tf_config' (TF_CONFIG), or 'slurm' (Slurm's)
@@ -179,14 +180,15 @@ def fit_multiworker(model, # compiled Keras model, built in `strategy`'s scope
                                         callbacks)
 
 # %% ../nbs/04b_distributed.ipynb #745d1888
-def _epoch(model, step, it, cbs, cfg:dict, e:int) -> float:
-    "One epoch of `cfg['steps_per_epoch']` synchronized steps; the mean training loss."
+def _epoch(model, step, it, cbs, cfg:dict, e:int) -> tuple:
+    "One epoch of `cfg['steps_per_epoch']` synchronized steps; the mean loss, its first step's end."
     steps, losses = cfg['steps_per_epoch'], []
     for b in range(steps):
         if cfg.get('cosine'): model.optimizer.learning_rate.assign(_cosine(cfg, e, b, steps))
         losses.append(float(step(it)))
+        if b == 0: t1 = time.time()                       # the first step of a session also traces
         for cb in cbs: cb.on_train_batch_end(b, {'loss': losses[-1]})
-    return float(np.mean(losses))
+    return float(np.mean(losses)), t1
 
 # %% ../nbs/04b_distributed.ipynb #5f5dd2da
 def _loop(model, strategy, train_ds, val_ds, loss_fn, cfg, backup, callbacks) -> int:
@@ -207,14 +209,77 @@ def _loop(model, strategy, train_ds, val_ds, loss_fn, cfg, backup, callbacks) ->
     t0 = time.time()
     for e in range(start, cfg['epochs']):
         for cb in cbs: cb.on_epoch_begin(e)
-        te = time.time(); logs = dict(loss=_epoch(model, step, it, cbs, cfg, e))
+        te = time.time(); loss, t1 = _epoch(model, step, it, cbs, cfg, e); logs = dict(loss=loss)
         logs['val_loss'] = _all_mean(strategy, _val_loss(model, loss_fn, val_ds))
         for cb in cbs: cb.on_epoch_end(e, logs)
         mgr.save(checkpoint_number=e + 1)
-        late = (bool(cfg.get('time_limit'))
-                and time.time() - t0 + (time.time() - te) > cfg['time_limit'])
+        n = cfg['steps_per_epoch']            # the next epoch's length: the first one's, untraced
+        took = (time.time() - t1) * n / max(n - 1, 1) if e == start else time.time() - te
+        late = bool(cfg.get('time_limit')) and time.time() - t0 + took > cfg['time_limit']
         # both votes are taken on every worker: `|`, not `or`, so no worker skips a collective call
         if plateau.update(logs['val_loss'], model.optimizer) | (_all_mean(strategy,
                                                                           float(late)) > 0): break
     for cb in cbs: cb.on_train_end()
     return e + 1                                                # = start when no epoch was left
+
+# %% ../nbs/04b_distributed.ipynb #0b43cd4e
+def newest_backup(backup # a worker's backup folder
+                 ) -> int: # the epoch of its newest complete backup; 0 without one
+    "The epoch of the newest complete backup in a folder, from the checkpoint manager's index file."
+    f = Path(backup) / 'checkpoint'
+    if not f.is_file(): return 0
+    m = re.search(r'^model_checkpoint_path: "(?:.*/)?ckpt-(\d+)"', f.read_text(), re.M)
+    return int(m.group(1)) if m else 0
+
+# %% ../nbs/04b_distributed.ipynb #36ebafd3
+def resume_command(argv:list|None=None # the command line (default: this process's)
+                  ) -> str:
+    "The command that resumes a multi-worker run: this one again, without `--force`."
+    argv = list(sys.argv if argv is None else argv)
+    if not argv or not Path(argv[0]).name.startswith('needle_'): return "the same train(...) call"
+    return shlex.join([Path(argv[0]).name] + [a for a in argv[1:] if a != '--force'])
+
+# %% ../nbs/04b_distributed.ipynb #c9b36f83
+_LOST = ('unhealthy', 'heartbeat', 'failed to connect', 'connection refused', 'socket closed',
+         'connection reset', 'deadline exceeded', 'unavailable')
+
+def lost_worker_message(err:str, # the text of TensorFlow's error
+                        spec:dict, # the cluster: {'worker': [host:port, ...]} (and 'chief')
+                        me:int, # this worker's index
+                        backup, # this worker's backup folder
+                        command:str # the command that resumes (`resume_command`)
+                       ) -> str|None: # one line, or None for an error that is not a lost worker
+    "One line for a collective error caused by a lost worker: which, the backup, the resume."
+    if not any(k in err.lower() for k in _LOST): return None
+    chief, hosts = 'chief' in spec, list(spec.get('chief', [])) + list(spec.get('worker', []))
+    named = [0 if j == 'chief' else int(t) + chief
+             for j, t in re.findall(r'/job:(chief|worker)(?:/replica:\d+)?/task:(\d+)', err)]
+    named += [k for k, h in enumerate(hosts) if re.search(re.escape(h) + r'(?!\d)', err)]
+    lost = [k for k in dict.fromkeys(named) if k != me and k < len(hosts)]
+    if not lost and len(hosts) == 2: lost = [1 - me]                    # the only other one
+    who = f"worker {lost[0]} ({hosts[lost[0]]})" if lost else "a worker"
+    e = newest_backup(backup)
+    kept = f"the newest backup (epoch {e}) is intact in {backup}" if e else "no backup yet"
+    return (f"{who} was lost; {kept}; to resume, start the same command again on every worker: "
+            f"{command}")
+
+# %% ../nbs/04b_distributed.ipynb #dab6c125
+@contextlib.contextmanager
+def stderr_to(path # the file to append to
+             ):
+    "File descriptor 2 (TensorFlow's C++ log lines, Python's stderr) appended to `path` meanwhile."
+    sys.stderr.flush(); saved = os.dup(2)
+    f = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644); os.dup2(f, 2); os.close(f)
+    try: yield Path(path)
+    finally: sys.stderr.flush(); os.dup2(saved, 2); os.close(saved)
+
+# %% ../nbs/04b_distributed.ipynb #36f9283a
+def synchronize_batch_norm(model, # a Keras model, not yet traced
+                           strategy # the strategy it trains under
+                          ) -> int: # the number of layers switched
+    "Every BatchNormalization layer of `model` on the global batch's statistics, if replicas > 1."
+    import keras
+    if strategy.num_replicas_in_sync < 2: return 0
+    bns = [l for l in model.layers if isinstance(l, keras.layers.BatchNormalization)]
+    for l in bns: l.synchronized = True
+    return len(bns)

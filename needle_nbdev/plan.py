@@ -248,11 +248,13 @@ def _prior_net(kind:str, channels:int, given:dict) -> list|None:
         return read_config(run_dir('prior'))['filters']
 
 # %% ../nbs/04d_plan.ipynb #5f4f6d79
+_END_S = 5.0   # the end of a run besides validating: writing the run's files, the process's exit
+
 def _reserve(fp:dict, g:dict, inp:list, bs:int, st:float) -> float:
-    "Seconds kept for the end of a run: 15 s, plus the final validation of two checkpoints."
+    "Seconds kept for the end of a run: `_END_S`, plus the final validation of two checkpoints."
     area = fp['h'] * fp['w'] if g['mode'] == 'tile' else g['size'][0] * g['size'][1]
     n_val = max(1, round(0.2 * fp['n']))                    # a forward pass: about 1/3 of a step
-    return 15 + 2 * n_val * max(1.0, area / (inp[0] * inp[1])) * st / bs
+    return _END_S + 2 * n_val * max(1.0, area / (inp[0] * inp[1])) * st / bs
 
 # %% ../nbs/04d_plan.ipynb #944623a7
 def plan(fp:dict, # a `fingerprint`
@@ -298,7 +300,7 @@ def plan(fp:dict, # a `fingerprint`
     put('batch_size', bs, f"{bs}: frequent steps on a CPU, well within memory "
         f"({avail / 2 ** 30:.0f} GiB free)")
     t0 = time.time()
-    def left(st): return max(30.0, budget * 60 * 0.95 - spent - (time.time() - t0)
+    def left(st): return max(30.0, budget * 60 - spent - (time.time() - t0)
                              - _reserve(fp, g, inp, bs, st))       # training seconds left
     if net:                                    # your network or the prior's: time it, nothing more
         st = step_time(net, inp, bs, o['channels']); seconds = left(st)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_train.ipynb #74481cd7
 from __future__ import annotations
-import sys, time, signal, datetime, shutil, json, itertools
+import sys, gc, time, signal, datetime, shutil, json, contextlib, itertools
 from pathlib import Path
 import numpy as np
 import tensorflow as tf
@@ -17,7 +17,8 @@ from .metrics import (iou_loss, bce_loss, dice_bce_loss, iou_bce_loss, WeightedB
                                   keras_iou, keras_dice, unet_weight_map)
 from .unet import PRESETS, build_unet, copy_weights
 from .distributed import (make_strategy, worker_role, worker_dir, shard,
-                                      fit_multiworker, start_worker)
+                                      fit_multiworker, start_worker, synchronize_batch_norm,
+                                      lost_worker_message, resume_command, stderr_to)
 from .runs import (CONFIG_VERSION, machine_info, onednn_note, read_config, write_config,
                                history_rows, plot_history, set_incomplete, run_dir)
 from .callbacks import (AtomicCheckpoint, AtomicHistory, TimeLimit, CosineDecay,
@@ -275,20 +276,30 @@ def _prepare(images, masks, out:Path, isbi, force, resume, kw):
                        isbi=None if isbi is None else str(Path(isbi).resolve()))
     return cfg, images, masks, isbi, 0
 
+# %% ../nbs/04_train.ipynb #667d1420
+class _FreezeHeap(keras.callbacks.Callback):
+    "After the first epoch, the live objects out of Python's full garbage collections."
+    def on_epoch_end(self, epoch, logs=None):
+        if not getattr(self, 'frozen', False): gc.freeze(); self.frozen = True
+
 # %% ../nbs/04_train.ipynb #1ec9d947
-def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool):
-    "model.fit with the run's callbacks; SIGTERM and Ctrl-C stop it after the current batch."
+def _fit(model, run:Path, cfg, train_ds, val_ds, start:int, verbose:bool) -> dict:
+    "model.fit with the run's callbacks; SIGTERM, Ctrl-C stop it after this batch; its times."
     rows = history_rows(run)
     best = min((float(r['val_loss']) for r in rows if r.get('val_loss')), default=np.inf)
     stop, sigs = StopOnSignal(), (signal.SIGTERM, signal.SIGINT)
     main = __import__('threading').current_thread() is __import__('threading').main_thread()
     old = {s: signal.signal(s, stop.handler) for s in sigs} if main else {}
+    t = {}                                   # when training began, its last epoch ended, returned
+    mark = keras.callbacks.LambdaCallback(on_train_begin=lambda logs: t.update(begin=time.time()),
+                                          on_epoch_end=lambda e, logs: t.update(last=time.time()))
+    cbs = ([stop, NonFinite(cfg['lr'])] + _callbacks(run, cfg, start, best, verbose)
+           + [mark, _FreezeHeap()])
     try:
-        return model.fit(train_ds, validation_data=val_ds, shuffle=False, epochs=cfg['epochs'],
-                         initial_epoch=start, steps_per_epoch=cfg.get('steps_per_epoch'),
-                         verbose=1 if verbose and sys.stdout.isatty() else 0,
-                         callbacks=[stop, NonFinite(cfg['lr'])] + _callbacks(run, cfg, start, best,
-                                                                              verbose))
+        model.fit(train_ds, validation_data=val_ds, shuffle=False, epochs=cfg['epochs'],
+                  initial_epoch=start, steps_per_epoch=cfg.get('steps_per_epoch'),
+                  verbose=1 if verbose and sys.stdout.isatty() else 0, callbacks=cbs)
+        return {**t, 'returned': time.time()}
     finally:
         for s, h in old.items(): signal.signal(s, h)
 
@@ -325,7 +336,7 @@ def _announce(model, out:Path, resume:bool, start:int, epochs:int):
 # %% ../nbs/04_train.ipynb #333b07f7
 def _fit_model(out:Path, cfg:dict, resume:bool, train_ds, val_ds, start:int, verbose:bool,
                t0:float, strategy):
-    "Build (or reload) the model in the strategy's scope and fit it; record how it failed."
+    "Build (or reload) the model in the strategy's scope, fit it (its times); record failures."
     if cfg['mixed_precision']: keras.mixed_precision.set_global_policy('mixed_float16')
     try:
         with strategy.scope():
@@ -335,7 +346,7 @@ def _fit_model(out:Path, cfg:dict, resume:bool, train_ds, val_ds, start:int, ver
                 if verbose: print(f"initialised from {cfg['init']} ({n} weights)", flush=True)
             model.jit_compile = bool(cfg.get('xla'))                      # not saved with the model
             if verbose: _announce(model, out, resume, start, cfg['epochs'])
-            _fit(model, out, cfg, train_ds, val_ds, start, verbose)
+            return _fit(model, out, cfg, train_ds, val_ds, start, verbose)
     except Diverged as e:
         cfg.update(status='diverged', error=str(e), elapsed_s=round(time.time() - t0, 1))
         write_config(out, cfg)
@@ -405,6 +416,17 @@ def _worker_callbacks(out:Path, work:Path, cfg:dict, start:int, chief:bool, verb
 # %% ../nbs/04_train.ipynb #cda0d40e
 _AGAIN = "this multi-worker run has not finished; start the same command again on every worker"
 
+# %% ../nbs/04_train.ipynb #d8781553
+@contextlib.contextmanager
+def _one_line_if_lost(strategy, me:int, backup:Path):
+    "TensorFlow's error about a lost worker turned into one line (a RuntimeError); others pass."
+    try: yield
+    except tf.errors.OpError as e:
+        spec = strategy.cluster_resolver.cluster_spec().as_dict()
+        line = lost_worker_message(str(e), spec, me, backup, resume_command())
+        if line is None: raise
+        raise RuntimeError(line) from None
+
 # %% ../nbs/04_train.ipynb #5dd781c7
 def _train_worker(images, masks, out:Path, isbi, force:bool, resume:bool, verbose:bool, kw:dict,
                   strategy) -> Path:
@@ -428,14 +450,24 @@ def _train_worker(images, masks, out:Path, isbi, force:bool, resume:bool, verbos
     if verbose and mine: print(f"worker {i} of {n} reads: {', '.join(mine)}")
     cfg['out_bias'] = _prior_bias(summary); cfg['data'].update(summary)
     if chief: _open_run(out, cfg, restart, summary); set_incomplete(out, _AGAIN)
-    t0 = time.time()
-    with strategy.scope(): model = _build(cfg)    # a collective call: fails if a worker has stopped
-    work.mkdir(parents=True, exist_ok=True)
-    fit_multiworker(model, strategy, train_ds, val_ds, LOSSES[cfg['loss']], cfg, work / 'backup',
-                    lambda start: _worker_callbacks(out, work, cfg, start, chief, verbose))
+    t0 = time.time(); work.mkdir(parents=True, exist_ok=True)
+    with _one_line_if_lost(strategy, i, work / 'backup'), stderr_to(work / 'tensorflow.log'):
+        with strategy.scope(): model = _build(cfg)   # a collective call: fails if a worker stopped
+        synchronize_batch_norm(model, strategy)
+        fit_multiworker(model, strategy, train_ds, val_ds, LOSSES[cfg['loss']], cfg,
+                        work / 'backup',
+                        lambda start: _worker_callbacks(out, work, cfg, start, chief, verbose))
     shutil.rmtree(work / 'backup', ignore_errors=True)
     if not chief: shutil.rmtree(work, ignore_errors=True); return out
     return _close_run(out, cfg, t0)
+
+# %% ../nbs/04_train.ipynb #afae8591
+def _timing(t:dict, tv:float) -> dict:
+    "Seconds of training (first epoch's start to last epoch's end), of fit's return, of validation."
+    last = t.get('last', t['begin'])
+    return dict(train_s=round(last - t['begin'], 1),
+                after_last_epoch_s=round(t['returned'] - last, 1),
+                final_val_s=round(time.time() - tv, 1))
 
 # %% ../nbs/04_train.ipynb #a91901bb
 def train(images=None, # folder of training images (or None with `isbi`)
@@ -463,7 +495,11 @@ def train(images=None, # folder of training images (or None with `isbi`)
                                                           with_weights(val_ds))
     _open_run(out, cfg, resume, summary)
     t0 = time.time()
-    _fit_model(out, cfg, resume, train_ds, val_ds, start, verbose, t0, strategy)
-    if isbi is None and (out / 'model.keras').is_file():
-        cfg['val_full'] = _full_res_val(out, cfg, images, masks, verbose)
+    try:
+        t = _fit_model(out, cfg, resume, train_ds, val_ds, start, verbose, t0, strategy)
+        tv = time.time()
+        if isbi is None and (out / 'model.keras').is_file():
+            cfg['val_full'] = _full_res_val(out, cfg, images, masks, verbose)
+    finally: gc.unfreeze()                                       # frozen after the first epoch
+    cfg['timing'] = _timing(t, tv)
     return _close_run(out, cfg, t0)
