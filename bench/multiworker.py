@@ -23,14 +23,15 @@ def _ports(k):
     for s in socks: s.close()
     return ports
 
-def run(args, n:int) -> float:
-    "Wall seconds for `n` workers to finish `needle_train args` (all must exit 0)."
+def run(args, n:int, nice:int=0) -> float:
+    "Wall seconds for `n` workers to finish `needle_train args` (all must exit 0), at `nice`."
     hosts = [f'127.0.0.1:{p}' for p in _ports(n)]
     env = lambda i: dict(os.environ, TF_CPP_MIN_LOG_LEVEL='3', TF_CONFIG=json.dumps(
         dict(cluster=dict(worker=hosts), task=dict(type='worker', index=i))))
     t = time.perf_counter()
-    ps = [subprocess.Popen(['needle_train', *args, '--strategy', 'multiworker', '--force'], env=env(i),
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for i in range(n)]
+    cmd = ['nice', '-n', str(nice), 'needle_train', *args, '--strategy', 'multiworker', '--force']
+    ps = [subprocess.Popen(cmd, env=env(i), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+          for i in range(n)]
     errs = [p.communicate(timeout=1800)[1] for p in ps]
     if any(p.returncode for p in ps): raise SystemExit(f"a worker failed:\n{errs[0][-2000:]}")
     return time.perf_counter() - t

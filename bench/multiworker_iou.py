@@ -12,28 +12,10 @@ configurations alternate within each seed, so a change in the machine's load fal
 budget (1.5 minutes of training by default) measures the start of training, not where it converges.
 Results: bench/results/multiworker_iou.json and .md.
 """
-import argparse, json, os, socket, statistics, subprocess, tempfile, time
+import argparse, os, statistics, tempfile
 from pathlib import Path
 from _common import save
-
-def _ports(k):
-    socks = [socket.socket() for _ in range(k)]
-    for s in socks: s.bind(('127.0.0.1', 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks: s.close()
-    return ports
-
-def run(args, n:int) -> float:
-    "Wall seconds for `n` workers to finish `needle_train args` (all must exit 0)."
-    hosts = [f'127.0.0.1:{p}' for p in _ports(n)]
-    env = lambda i: dict(os.environ, TF_CPP_MIN_LOG_LEVEL='3', TF_CONFIG=json.dumps(
-        dict(cluster=dict(worker=hosts), task=dict(type='worker', index=i))))
-    t = time.perf_counter()
-    ps = [subprocess.Popen(['nice', '-n', '10', 'needle_train', *args, '--strategy', 'multiworker', '--force'],
-                           env=env(i), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for i in range(n)]
-    errs = [p.communicate(timeout=1800)[1] for p in ps]
-    if any(p.returncode for p in ps): raise SystemExit(f"a worker failed:\n{errs[0][-2000:]}")
-    return time.perf_counter() - t
+from multiworker import run
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -57,7 +39,7 @@ def main():
                     '--crop', crop, '--size', str(a.size), '--batch_size', str(a.batch), '--steps_per_epoch',
                     str(a.steps), '--epochs', '100000', '--minutes', str(a.minutes), '--early_stopping', '0',
                     '--reduce_lr', '0', '--seed', str(s), '--out', str(out)]
-            wall = run(args, n); cfg = read_config(out)
+            wall = run(args, n, nice=10); cfg = read_config(out)
             m = evaluate(load_run(out), pairs=pair_files(test / 'images', test / 'masks'), progress=False)
             res[f'{n}_worker']['runs'].append(dict(seed=s, iou=round(m['iou'], 4), epochs=cfg['epochs_run'],
                                                    steps=cfg['epochs_run'] * a.steps, wall_s=round(wall, 1),
