@@ -239,7 +239,7 @@ def draw_label(points, # [(x, y), ...] entry to tip, or None (no needle)
     for k, (a, b) in enumerate(zip(p[:-1], p[1:])):
         d = b - a; L2 = max(float(d @ d), 1e-9)
         t = ((xx - a[0]) * d[0] + (yy - a[1]) * d[1]) / L2
-        tc = np.clip(t, 0 if k else 0, 1)
+        tc = np.clip(t, 0, 1)
         dist = np.hypot(xx - a[0] - tc * d[0], yy - a[1] - tc * d[1])
         inside = (t >= 0 if k == 0 else True) & (t <= 1 if k == len(p) - 2 else True)
         m |= (dist <= width / 2) & inside
