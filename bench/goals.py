@@ -135,10 +135,10 @@ def changed_since(modules:list, when:datetime.datetime) -> tuple:
     newest = (None, None, None)
     for m in modules:
         path = f'needle_nbdev/{m}.py'
-        base = _git('rev-list', '-1', f'--before={when.isoformat()}', 'HEAD')
+        base = _git('rev-list', '-1', '--first-parent', f'--before={when.isoformat()}', 'HEAD')
         then = _code(_git('show', f'{base}:{path}')) if base else None
         if then is not None and then == _code((ROOT / path).read_text()): continue
-        for line in _git('log', '--format=%H %cI', f'--since={when.isoformat()}', '--', path).splitlines():
+        for line in _git('log', '--first-parent', '--format=%H %cI', f'--since={when.isoformat()}', '--', path).splitlines():
             h, d = line.split()                         # the newest commit whose code differs from its parent's
             if _code(_git('show', f'{h}:{path}')) != _code(_git('show', f'{h}^:{path}')):
                 newest = max(newest, (_when(d), h[:7], m), key=lambda t: t[0] or datetime.datetime.min.replace(tzinfo=datetime.timezone.utc))
