@@ -2,7 +2,8 @@
 The test insertion is the first after the training one whose needle is visible in gray (contrast-to-noise >= 1);
 a reference row trains on 30 other frames of the test insertion, to show that its frames can be learned.
 Compares, in the same budget: the defaults (the plan, which starts needle-like gray frames from the shipped
-prior), the same with rendered batches mixed in (rehearsal), the same with the prior's encoder frozen, the plan from scratch (`--init none`), the plan started from the synthetic-needle
+prior and, for one scene, averages the fine-tuned weights with the prior's), the same without that average
+(`--wise 1`), the same with rendered batches mixed in (rehearsal), the same with the prior's encoder frozen, the plan from scratch (`--init none`), the plan started from the synthetic-needle
 pretrained model (`--init synth`), the plan without the one-scene guard, and the fixed defaults (`--no_plan`);
 and the shipped prior with no training at all.
 
@@ -35,7 +36,8 @@ def test_seed(start:int=12) -> int:
 
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('--minutes', type=float, default=2.5)
-    ap.add_argument('--only', default=None, help='run these configurations only (comma-separated); keep the others')
+    ap.add_argument('--only', default=None, help='run these configurations only (names before any colon, '
+                    'separated by ";"); keep the others')
     a = ap.parse_args()
     d = WORK / 'data'
     ts = test_seed()          # many synthetic needles are nearly invisible in gray: no model could find them
@@ -50,6 +52,7 @@ def main():
     fold = ['--images', str(d / 'scene' / 'images'), '--masks', str(d / 'scene' / 'masks'),
             '--minutes', str(a.minutes)]
     cfgs = {'defaults (the plan: from the prior)': fold,
+            'plan without the WiSE mix (--wise 1)': fold + ['--wise', '1'],
             'plan with rehearsal (--rehearse 0.5)': fold + ['--rehearse', '0.5'],
             'plan, encoder frozen (--freeze encoder)': fold + ['--freeze', 'encoder'],
             'plan from scratch (--init none)': fold + ['--init', 'none'],
@@ -59,12 +62,12 @@ def main():
             'reference: the plan trained on the test insertion\'s other 30 frames': fold_b}
     old = RESULTS.is_file() and json.loads(RESULTS.read_text())
     res = dict(old['results']['runs']) if a.only and old else {}
-    if not a.only or 'prior' in a.only.split(','):       # no training at all: the shipped prior
+    if not a.only or 'prior' in a.only.split(';'):       # no training at all: the shipped prior
         from plan_experiment import score
         res['prior, zero-shot (no training)'] = dict(wall_s=0.0, epochs=0, mode='resize', size=[320, 576],
                                                      **score('prior', d / 'scene_test', False))
     for name, args in cfgs.items():
-        if a.only and name.split(':')[0] not in a.only.split(','): continue
+        if a.only and name.split(':')[0] not in a.only.split(';'): continue
         res[name] = run_one('scene', name, args, d / 'scene_test')
         print(name, res[name], flush=True)
     rows = [f"| {n} | {r['mode']} {r['size'][1]}x{r['size'][0]} | {r['wall_s'] / 60:.1f} | {r['epochs']} | "

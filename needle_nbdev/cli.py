@@ -174,6 +174,7 @@ def needle_train(images:str=None, # folder of training images
                  init:str=None, # prior (shipped; planned for needles), synth, none, or a file
                  freeze:str=None, # encoder: keep the prior's encoder (planned with it), or none
                  rehearse:float=None, # share of batches rendered by the families (0: off)
+                 wise:float=None, # keep this share of the fine-tuned weights, the rest --init's
                  resume:str=None, # continue this run directory
                  force:bool=False, # replace an existing run directory
                  no_plan:bool=False, # skip the plan: today's fixed defaults (see `train`)
@@ -192,7 +193,8 @@ def needle_train(images:str=None, # folder of training images
               time_limit=None if minutes is None
               else minutes * 60, cosine=cosine, cache=cache, patch=_hw(patch, 'patch'),
               patch_fg=patch_fg, xla=xla, steps_per_epoch=steps_per_epoch, init=init,
-              freeze=freeze, rehearse=rehearse, groups=groups, group_pattern=group_pattern)
+              freeze=freeze, rehearse=rehearse, groups=groups, group_pattern=group_pattern,
+              wise=wise)
     if labels and not resume:                             # the masks, drawn inside the run
         _usage('needle_train', '--labels', images=images)
         if masks: print("needle_train: error: give --masks or --labels, not both", file=sys.stderr)

@@ -13,9 +13,9 @@ from skimage.segmentation import watershed
 
 # %% auto #0
 __all__ = ['CHALLENGE_THRESHOLDS', 'iou', 'dice', 'keras_iou', 'keras_dice', 'iou_coef', 'iou_loss', 'bce_loss', 'dice_bce_loss',
-           'iou_bce_loss', 'focal_loss', 'unet_weight_map', 'weighted_bce', 'WeightedBCE', 'challenge_segments',
-           'rand_error', 'info_error', 'pixel_error', 'tip_error', 'angle_error', 'detection_scores', 'elongation',
-           'object_scores']
+           'iou_bce_loss', 'focal_loss', 'unet_weight_map', 'weighted_bce', 'WeightedBCE', 'mask_iou', 'mask_dice',
+           'challenge_segments', 'rand_error', 'info_error', 'pixel_error', 'tip_error', 'angle_error',
+           'detection_scores', 'elongation', 'object_scores']
 
 # %% ../nbs/02_metrics.ipynb #5825fe2f
 def _as_batch(a) -> np.ndarray:
@@ -175,6 +175,18 @@ class WeightedBCE(keras.losses.Loss):
                              f"the pipeline adds the weights")
         y_true = ops.cast(y_true, 'float32')
         return weighted_bce(y_true[..., :1], y_pred, y_true[..., 1:2])
+
+# %% ../nbs/02_metrics.ipynb #133c6ed0
+@keras.saving.register_keras_serializable(package='needle_nbdev')
+def mask_iou(y_true, y_pred):
+    "IoU on the first target channel (the mask), for targets that carry weights too."
+    return keras_iou(y_true[..., :1], y_pred)
+
+# %% ../nbs/02_metrics.ipynb #e8bbf18d
+@keras.saving.register_keras_serializable(package='needle_nbdev')
+def mask_dice(y_true, y_pred):
+    "Dice on the first target channel (the mask)."
+    return keras_dice(y_true[..., :1], y_pred)
 
 # %% ../nbs/02_metrics.ipynb #20afafd4
 def _contingency(gt, pred):

@@ -132,7 +132,7 @@ DEFAULT_MINUTES = 10.0   # a bare `needle_train --images --masks --out` trains f
 PLANNED = ('crop', 'channels', 'mode', 'size', 'patch', 'batch_size', 'filters', 'preset',
            'patch_fg', 'augment', 'loss', 'batch_norm', 'lr', 'cosine', 'reduce_lr',
            'early_stopping', 'per_frame', 'time_limit', 'steps_per_epoch', 'epochs', 'cache',
-           'split', 'init', 'freeze', 'rehearse')
+           'split', 'init', 'freeze', 'rehearse', 'wise')
 _SEQ = 0.3    # near-duplicate share of consecutive frames above which the frames are a sequence
 
 # %% ../nbs/04d_plan.ipynb #9c593597
@@ -250,11 +250,11 @@ def _prior_net(kind:str, channels:int, given:dict) -> list|None:
 # %% ../nbs/04d_plan.ipynb #5f4f6d79
 _END_S = 5.0   # the end of a run besides validating: writing the run's files, the process's exit
 
-def _reserve(fp:dict, g:dict, inp:list, bs:int, st:float) -> float:
-    "Seconds kept for the end of a run: `_END_S`, plus the final validation of two checkpoints."
+def _reserve(fp:dict, g:dict, inp:list, bs:int, st:float, k:int=2) -> float:
+    "Seconds kept for the end of a run: `_END_S`, plus the final validation of `k` models."
     area = fp['h'] * fp['w'] if g['mode'] == 'tile' else g['size'][0] * g['size'][1]
     n_val = max(1, round(0.2 * fp['n']))                    # a forward pass: about 1/3 of a step
-    return _END_S + 2 * n_val * max(1.0, area / (inp[0] * inp[1])) * st / bs
+    return _END_S + k * n_val * max(1.0, area / (inp[0] * inp[1])) * st / bs
 
 # %% ../nbs/04d_plan.ipynb #944623a7
 def plan(fp:dict, # a `fingerprint`
@@ -271,17 +271,20 @@ def plan(fp:dict, # a `fingerprint`
     budget = float(minutes or DEFAULT_MINUTES); kind, thin = data_kind(fp), structure_px(fp)
     o, r = {}, {}
     def put(k, v, why): o[k] = v; r[k] = why
-    fp0, (fp, crop) = fp, _margin_crop(fp, given)
+    rgb = fp['channels'] >= 3 and fp['colour_gain'] > 1.5
+    pri = _prior_net(kind, 3 if rgb else 1, given); net = _given_net(given) or pri
+    fp0, (fp, crop) = fp, _margin_crop(fp, given) if not pri else (fp, None)
     if crop: put('crop', crop, "flat margins (top, bottom, left, right) in every frame, never in "
                  "a mask")
     one = (fp['n'] < 200 and (fp['scenes'] <= 2 or fp['near_duplicates'] > _SEQ)
            if one_scene is None else one_scene)
-    rgb = fp['channels'] >= 3 and fp['colour_gain'] > 1.5
     put('channels', 3 if rgb else 1, f"colour separates the objects {fp['colour_gain']:.1f}x "
         f"better than gray" if rgb else "gray: colour adds nothing measurable")
-    pri = _prior_net(kind, o['channels'], given); net = _given_net(given) or pri
     if pri: put('init', 'prior', "needle-like gray frames: start from the needle prior shipped "
-                "with the package (rendered frames of many kinds of scene)")
+                "with the package (rendered frames of many kinds of scene); whole frames, "
+                "margins kept, at the scale it learnt")
+    if pri and one: put('wise', 0.5, "one scene: the fine-tuned weights averaged with the "
+                        "prior's after training (WiSE-FT), to keep what it knew of other scenes")
     g = _mode_size(fp, kind, thin, len(net) - 1 if net else None)
     if pri: g = {**g, 'mode': 'resize', 'size': read_config(run_dir('prior'))['size'],
                  'why': "the prior's input size: it learnt needles at that scale"}
@@ -301,7 +304,7 @@ def plan(fp:dict, # a `fingerprint`
         f"({avail / 2 ** 30:.0f} GiB free)")
     t0 = time.time()
     def left(st): return max(30.0, budget * 60 - spent - (time.time() - t0)
-                             - _reserve(fp, g, inp, bs, st))       # training seconds left
+                             - _reserve(fp, g, inp, bs, st, 3 if 'wise' in o else 2))
     if net:                                    # your network or the prior's: time it, nothing more
         st = step_time(net, inp, bs, o['channels']); seconds = left(st)
         if pri: put('filters', pri, f"the prior's network ({st:.2f} s/step measured)")

@@ -14,7 +14,7 @@ from .data import split_pairs, make_dataset, isbi_dataset, check_pairs, tile_dat
 from .scenes import scene_groups, split_scenes, validation_info, groups_source
 from .augment import Augment
 from .metrics import (iou_loss, bce_loss, dice_bce_loss, iou_bce_loss, WeightedBCE,
-                                  keras_iou, keras_dice, unet_weight_map)
+                                  keras_iou, keras_dice, unet_weight_map, mask_iou, mask_dice)
 from .unet import PRESETS, build_unet, copy_weights
 from .distributed import (make_strategy, worker_role, worker_dir, shard,
                                       fit_multiworker, start_worker, synchronize_batch_norm,
@@ -26,23 +26,12 @@ from .callbacks import (AtomicCheckpoint, AtomicHistory, TimeLimit, CosineDecay,
 import needle_nbdev
 
 # %% auto #0
-__all__ = ['LOSSES', 'AUGMENTS', 'DEFAULTS', 'mask_iou', 'mask_dice', 'with_weights', 'rehearsal', 'freeze', 'train']
+__all__ = ['LOSSES', 'AUGMENTS', 'DEFAULTS', 'with_weights', 'rehearsal', 'freeze', 'wise_mix', 'train']
 
 # %% ../nbs/04_train.ipynb #a12f2160
 LOSSES = dict(iou=iou_loss, bce=bce_loss, dice_bce=dice_bce_loss, iou_bce=iou_bce_loss,
               weighted_bce=WeightedBCE())
 AUGMENTS = dict(none=lambda: None, needle=Augment.needle, isbi=Augment.isbi)
-
-@keras.saving.register_keras_serializable(package='needle_nbdev')
-def mask_iou(y_true, y_pred):
-    "IoU on the first target channel (the mask), for targets that carry weights too."
-    return keras_iou(y_true[..., :1], y_pred)
-
-# %% ../nbs/04_train.ipynb #e8bbf18d
-@keras.saving.register_keras_serializable(package='needle_nbdev')
-def mask_dice(y_true, y_pred):
-    "Dice on the first target channel (the mask)."
-    return keras_dice(y_true[..., :1], y_pred)
 
 # %% ../nbs/04_train.ipynb #6ac24738
 def with_weights(ds, # batched tf.data of (image, mask B×H×W×1), after augmentation
@@ -162,12 +151,11 @@ def _callbacks(run:Path, cfg:dict, initial_epoch:int, best:float, verbose:bool=T
 DEFAULTS = dict(crop=None, size=(256, 256), channels=1, preset='needle', filters=None,
                 loss='iou_bce', augment='needle', epochs=50, batch_size=8, lr=1e-3, val_frac=0.2,
                 seed=0, early_stopping=10, reduce_lr=5, tensorboard=False, threshold=0.5,
-                train_slices='0-24', val_slices='25-29', strategy=None, cluster=None,
-                mixed_precision=False,
-                mode='resize', time_limit=None, batch_norm=False, cache=False, cosine=False,
-                patch=None, patch_fg=0.5, xla=False, steps_per_epoch=None, per_frame=1, plan=None,
-                init=None, split=None, freeze=None, groups=None, group_pattern=None,
-                rehearse=0.0)
+                train_slices='0-24', val_slices='25-29', strategy=None, cluster=None, wise=None,
+                mixed_precision=False, mode='resize', time_limit=None, batch_norm=False,
+                cache=False, cosine=False, patch=None, patch_fg=0.5, xla=False, per_frame=1,
+                steps_per_epoch=None, plan=None, init=None, split=None, freeze=None, groups=None,
+                group_pattern=None, rehearse=0.0)
 
 # %% ../nbs/04_train.ipynb #a2c9a754
 def _prior_bias(summary) -> float:
@@ -241,6 +229,8 @@ def _new_config(images, masks, isbi, out, kw):
     if cfg['patch']: cfg['patch'] = _check_patch(cfg, isbi)
     for k in ('init', 'freeze'):                  # the plan's prior (or its freezing) declined
         if str(cfg[k]).lower() == 'none': cfg[k] = None
+    if cfg['wise'] is not None and not (cfg['init'] and 0 < float(cfg['wise']) <= 1):
+        raise ValueError(f"wise {cfg['wise']}: give a share within (0, 1], with --init")
     if cfg['init'] is not None:          # a saved model of this architecture: checked, not yet used
         cfg['init'] = str((run_dir('prior') / 'model.keras' if cfg['init'] == 'prior'
                            else Path(cfg['init'])).resolve())
@@ -371,17 +361,33 @@ def _full_res_val(out:Path, cfg:dict, images, masks, verbose:bool=True) -> dict:
     if pick == 'last':
         with atomic_write(out / 'model.keras') as t: shutil.copyfile(out / 'last.keras', t)
     keep = ('n', 'iou', 'dice', 'object_f1', 'tip_error_median', 'detection_recall')
+    byc, mix = {k: round(r['iou'], 4) for k, r in res.items()}, ''
+    if cfg.get('wise') and cfg.get('init'):                         # the mix is kept, always
+        res[pick], mix = wise_mix(out, cfg, pairs), f", mixed with {Path(cfg['init']).name}"
     val = dict(checkpoint='lowest val_loss' if pick == 'model' else 'last epoch',
-               **{k: v for k, v in res[pick].items() if k in keep},
-               by_checkpoint={k: round(r['iou'], 4) for k, r in res.items()})
+               **{k: v for k, v in res[pick].items() if k in keep}, by_checkpoint=byc)
     kind = (cfg.get('validation') or {}).get('kind')
     if kind: val['validation'] = kind
     if verbose: print(f"validation at the original resolution ({val['n']} frames"
                       f"{', ' + kind if kind else ''}, through "
                       f"needle_predict's path): IoU {val['iou']:.3f} with the {val['checkpoint']} "
                       f"checkpoint (lowest val_loss: {val['by_checkpoint']['model']:.3f}, last: "
-                      f"{val['by_checkpoint']['last']:.3f}); kept as model.keras", flush=True)
+                      f"{val['by_checkpoint']['last']:.3f}){mix}; kept as model.keras", flush=True)
     return val
+
+# %% ../nbs/04_train.ipynb #d4eddd63
+def wise_mix(out:Path, # a run directory that started from `cfg['init']`
+             cfg:dict, # its config: `init` (the starting model) and `wise` (the fine-tuned share)
+             pairs:list|None=None # (image, mask) files to score the mix on; None: no scores
+            ) -> dict|None: # `evaluate`'s scores of the mix, or None
+    "Mix the run's model.keras with the model it started from, in place; score the mix."
+    from needle_nbdev.predict import evaluate
+    if not 0 < float(cfg['wise']) <= 1: raise ValueError(f"wise must be within (0, 1], got "
+                                                         f"{cfg['wise']}")
+    model = keras.models.load_model(out / 'model.keras')
+    copy_weights(model, cfg['init'], share=1 - float(cfg['wise']))
+    with atomic_write(out / 'model.keras') as t: model.save(t)
+    return evaluate((model, cfg), pairs=pairs, progress=False) if pairs else None
 
 # %% ../nbs/04_train.ipynb #ac482ebc
 def _close_run(out:Path, cfg:dict, t0:float) -> Path:

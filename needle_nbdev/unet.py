@@ -196,9 +196,10 @@ from . import metrics as _metrics  # noqa: F401
 
 # %% ../nbs/03_unet.ipynb #53a6de89
 def copy_weights(model:keras.Model, # the model to initialise
-                 source # a .keras file, or a run directory with model.keras
+                 source, # a .keras file, or a run directory with model.keras
+                 share:float=1.0 # `source`'s share; the rest stays the model's (0.5: the average)
                 ) -> int: # the number of weight tensors copied
-    "Initialise `model` with the weights of a saved model of the same architecture."
+    "Set `model`'s weights to a saved model's of the same architecture (or a mix of the two)."
     from pathlib import Path
     src = Path(source) / 'model.keras' if Path(source).is_dir() else Path(source)
     if not src.is_file(): raise FileNotFoundError(f"{src}: no such model file")
@@ -209,7 +210,8 @@ def copy_weights(model:keras.Model, # the model to initialise
         raise ValueError(f"{src}: another architecture ({len(ws)} weight tensors, the model has "
                          f"{len(own)}; tensor {k} is {ws[k].shape if k < len(ws) else None}, "
                          f"the model's {own[k].shape if k < len(own) else None})")
-    model.set_weights(ws); return len(ws)
+    if not 0 <= share <= 1: raise ValueError(f"share must be within [0, 1], got {share}")
+    model.set_weights([share * a + (1 - share) * b for a, b in zip(ws, own)]); return len(ws)
 
 # %% ../nbs/03_unet.ipynb #66ff296d
 def _unet_levels(model:keras.Model) -> tuple[int, list]:
