@@ -34,10 +34,14 @@ def commit() -> str:
     h = git('rev-parse', '--short', 'HEAD')
     return h + ('+changes' if git('status', '--porcelain', '--untracked-files=no', '--', '../needle_nbdev') else '')
 
+def stamp() -> str:
+    "When and at which commit a row was measured: 'date, commit' (rows of partial reruns differ)."
+    return f"{_now()}, {commit()}"
+
 def rerun_meta(old:dict) -> dict:
     "The meta of a partial rerun: the saved run's, with this command appended to its list of commands."
     cmds = old.get('commands') or [old['command']]
-    return dict(old, commands=[*cmds, f"{this_command()}  # {_now()}"])
+    return dict(old, commands=[*cmds, f"{this_command()}  # {_now()}, commit {commit()}, {machine()}"])
 
 def save(name:str, results:dict, table:str, meta:dict|None=None) -> Path:
     """Write results/NAME.json and results/NAME.md with the commands, machine, date and commit (those of meta,

@@ -25,7 +25,7 @@ FIGURES = {
                      modules=['predict', 'localize', 'track', 'video', 'tiphead'],
                      command='cd bench && python realtime.py --model ../runs/demo/run --n 40 --rounds 3'),
     'runtimes': dict(source='runtimes', minutes=8, shown='13_export',
-                     modules=['export', 'predict', 'localize', 'track', 'video'],
+                     modules=['export', 'keras2onnx', 'predict', 'localize', 'track', 'video'],
                      command='cd bench && python runtimes.py --model ../runs/demo/run --n 20'),
     'tracking': dict(source='tracking', minutes=40, shown='README, 11_tracking',
                      modules=['track', 'tiphead', 'localize', 'predict', 'stereo', 'synth'],
@@ -117,7 +117,12 @@ def provenance(name:str) -> dict:
     d = json.loads(f.read_text())
     cmds = d.get('commands') or [d['command']]
     return dict(date=_when(d['date']), commit=d.get('commit') or _git('log', '-1', '--format=%h', '--', str(f)),
-                machine=d.get('machine'), commands=cmds)
+                machine=d.get('machine'), commands=cmds, rerun=last_rerun(cmds))
+
+def last_rerun(cmds:list) -> str|None:
+    "'date' or 'date, commit' of the newest partial rerun in a results file's commands (None if none)."
+    m = re.search(r'#\s*(\d{4}-\d\d-\d\d)[^,]*(?:,\s*commit\s+(\w+))?', cmds[-1]) if len(cmds) > 1 else None
+    return None if m is None else ', '.join(x for x in m.groups() if x)
 
 def _code(src:str|None) -> str|None:
     "A module's code without comments, docstrings and formatting (ast.dump), or None when absent or unparsable."

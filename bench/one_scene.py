@@ -13,7 +13,7 @@ The pretraining (once per architecture, cached in runs/plan_exp/cache) is timed 
 """
 import argparse, functools, json
 from plan_experiment import WORK, _write, scene, run_one
-from _common import save, rerun_meta
+from _common import save, rerun_meta, stamp
 from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / 'results' / 'one_scene.json'
 
@@ -65,10 +65,11 @@ def main():
     if not a.only or 'prior' in a.only.split(';'):       # no training at all: the shipped prior
         from plan_experiment import score
         res['prior, zero-shot (no training)'] = dict(wall_s=0.0, epochs=0, mode='resize', size=[320, 576],
-                                                     **score('prior', d / 'scene_test', False))
+                                                     **score('prior', d / 'scene_test', False),
+                                                     measured=stamp())
     for name, args in cfgs.items():
         if a.only and name.split(':')[0] not in a.only.split(';'): continue
-        res[name] = run_one('scene', name, args, d / 'scene_test')
+        res[name] = dict(run_one('scene', name, args, d / 'scene_test'), measured=stamp())
         print(name, res[name], flush=True)
     rows = [f"| {n} | {r['mode']} {r['size'][1]}x{r['size'][0]} | {r['wall_s'] / 60:.1f} | {r['epochs']} | "
             f"{r['iou']:.3f} | {r.get('tip_error_median') or float('nan'):.1f} | {r.get('detection_recall', float('nan')):.2f} |"

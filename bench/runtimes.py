@@ -3,8 +3,9 @@ OpenVINO where installed), float32 and int8, on the same frames.
 
     python bench/runtimes.py --model RUN [--n 20] [--rounds 1]
 
-For each runtime (`needle_nbdev.export.open_model`'s models; int8 calibrated on 16 frames of another
-synthetic insertion, seed 301):
+For each runtime (`needle_nbdev.export.open_model`'s models; int8 calibrated on 16 frames of 16 other
+synthetic scenes, seed 301: one insertion's frames span too narrow a range of intensities, and int8
+calibrated on them lost the needle on frames of another insertion):
 - parity against the Keras model on the first 32 frames of the insertion (`export.parity`: max |Δp|,
   mean mask IoU, largest tip move in frame pixels);
 - inference alone: seconds per call on a batch of 8 network inputs (`export.time_model`, median of 5),
@@ -62,7 +63,7 @@ def main():
     load0 = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix='needle_runtimes_'))
     ins = inputs(tmp, a.n)
-    cal = write_synth_dataset(tmp / 'calib', n=16, seed=301, sequence=True, progress=False)
+    cal = write_synth_dataset(tmp / 'calib', n=16, seed=301, progress=False)   # 16 scenes, not one
     mcs = models(a.model, tmp, E.calib_inputs(cal / 'images', E.load_run(a.model)[1]))
     ref, cfg = mcs[('keras', 'fp32')]
     flops = unet_flops(E.fixed_input(ref, cfg['size']))

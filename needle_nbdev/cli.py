@@ -119,12 +119,12 @@ def _label_data(images, labels, out, needle_width, force:bool) -> tuple:
     return str(out / 'labels' / 'images'), str(out / 'labels' / 'masks')
 
 # %% ../nbs/09_cli.ipynb #1abe1d02
-def _tip_head(run, seed:int=0) -> dict:
+def _tip_head(run, seed:int=0, n_synth:int=150) -> dict:
     "Train the run's tip head on its labels (RUN/labels) and synthetic scenes: RUN/tip_head.keras."
     from needle_nbdev.labels import train_label_tip_head
     print("training the tip head on the labelled tips and synthetic scenes", flush=True)
-    r = train_label_tip_head(Path(run) / 'tip_head.keras', Path(run) / 'labels', seed=seed,
-                             force=True)
+    r = train_label_tip_head(Path(run) / 'tip_head.keras', Path(run) / 'labels', n_synth,
+                             seed=seed, force=True)
     print(f"tip head: {r['n_label']} labelled and {r['n_synth']} synthetic samples; median error "
           f"on the labelled ones {r['shipped_median_px']:.1f} px before, {r['median_px']:.1f} px "
           f"after")
@@ -137,6 +137,7 @@ def needle_train(images:str=None, # folder of training images
                  labels:str=None, # clicks instead of masks: CSV, COCO, CVAT or Label Studio file
                  needle_width:float=None, # width (px) to draw labels at (default: estimated)
                  tip_head:bool=False, # with --labels: also train a tip head (RUN/tip_head.keras)
+                 tip_synth:int=150, # with --tip_head: synthetic frames rendered beside the labels
                  out:str='runs/needle', # run directory to create
                  isbi:str=None, # folder with the ISBI 2012 stacks (instead of --images)
                  preset:str=None, # needle, isbi or fast (default: planned; needle with --no_plan)
@@ -209,7 +210,7 @@ def needle_train(images:str=None, # folder of training images
                                                     **_init_file(kw)), debug)
     else: run = run_cli('needle_train', lambda: _planned_train(images, masks, out, force, minutes,
                                                                 kw, started), debug)
-    if tip_head: run_cli('needle_train', lambda: _tip_head(run, seed), debug)
+    if tip_head: run_cli('needle_train', lambda: _tip_head(run, seed, tip_synth), debug)
     print(f"done: {run} (model.keras, config.json, history.csv, loss_curve.png)")
 
 # %% ../nbs/09_cli.ipynb #ac89caef

@@ -12,127 +12,15 @@ from .io import read_raw, list_images, staged_dir, atomic_write
 from .runs import run_dir, read_config, load_run, write_config
 from .predict import predict
 from .localize import locate
+from .keras2onnx import require, to_onnx
 
 # %% auto #0
-__all__ = ['DEPLOY_EXTRA', 'FORMATS', 'RUNTIMES', 'FP32_TOL', 'INT8_IOU', 'INT8_TIP_PX', 'require', 'to_onnx', 'Runtime',
-           'onnx_runtime', 'fixed_input', 'to_tflite', 'litert_runtime', 'openvino_runtime', 'time_model',
-           'runtime_available', 'open_model', 'open_head', 'parity_frames', 'parity', 'parity_failure', 'quantize_onnx',
-           'calib_inputs', 'export_run']
+__all__ = ['FORMATS', 'RUNTIMES', 'FP32_TOL', 'INT8_IOU', 'INT8_TIP_PX', 'Runtime', 'onnx_runtime', 'fixed_input', 'to_tflite',
+           'litert_runtime', 'openvino_runtime', 'time_model', 'runtime_available', 'open_model', 'open_head',
+           'parity_frames', 'parity', 'parity_failure', 'float_ends', 'quantize_onnx', 'calib_inputs', 'export_run']
 
 # %% ../nbs/13_export.ipynb #8596f961
-DEPLOY_EXTRA = 'pip install "needle_nbdev[deploy]"'
 FORMATS = dict(onnx='.onnx', openvino='.xml', litert='.tflite')
-
-def require(module:str, # the package to import, e.g. 'onnxruntime'
-            what:str # what needs it, for the message
-           ):
-    "Import `module`, or raise RuntimeError with one line naming the extra that installs it."
-    try: return importlib.import_module(module)
-    except ImportError: raise RuntimeError(f"{what} needs the `{module}` package, which is not "
-                                           f"installed: {DEPLOY_EXTRA}") from None
-
-# %% ../nbs/13_export.ipynb #f687e8d3
-_ONNX_ACTS = dict(relu='Relu', elu='Elu', sigmoid='Sigmoid', tanh='Tanh', linear='Identity')
-
-def _act_nodes(act, x:str, out:str) -> list:
-    "ONNX nodes applying a Keras activation (a function or its name) to tensor `x`, into `out`."
-    from onnx import helper as H
-    name = act if isinstance(act, str) else getattr(act, '__name__', str(act))
-    if name not in _ONNX_ACTS: raise ValueError(f"activation {name!r} has no ONNX conversion here")
-    return [H.make_node(_ONNX_ACTS[name], [x], [out])]
-
-# %% ../nbs/13_export.ipynb #05acbe82
-def _np(v) -> np.ndarray:
-    "A Keras variable as a float32 array."
-    import keras
-    return np.asarray(keras.ops.convert_to_numpy(v), np.float32)
-
-def _conv_nodes(l, x:str, out:str, W:dict) -> list:
-    "Conv / ConvTranspose (weights to O×I×H×W resp. I×O×H×W), its bias, then its activation."
-    from onnx import helper as H
-    from keras import layers as L
-    n, t = l.name, isinstance(l, L.Conv2DTranspose)
-    if t and tuple(l.kernel_size) != tuple(l.strides):
-        raise ValueError(f"layer {n}: transposed convolution with kernel != strides is not "
-                         f"converted")
-    if getattr(l, 'groups', 1) != 1: raise ValueError(f"layer {n}: grouped convolution is not "
-                                                      f"converted")
-    W[n + '_w'] = _np(l.kernel).transpose(3, 2, 0, 1)
-    ins = [x, n + '_w'] + ([n + '_b'] if l.use_bias else [])
-    if l.use_bias: W[n + '_b'] = _np(l.bias)
-    kw = dict(kernel_shape=list(l.kernel_size), strides=list(l.strides))
-    if not t: kw.update(dilations=list(l.dilation_rate),
-                        auto_pad='SAME_UPPER' if l.padding == 'same' else 'VALID')
-    return ([H.make_node('ConvTranspose' if t else 'Conv', ins, [n + '_pre'], **kw)]
-            + _act_nodes(l.activation, n + '_pre', out))
-
-# %% ../nbs/13_export.ipynb #09a1a2e9
-def _onnx_nodes(l, ins:list, out:str, W:dict) -> list:
-    "ONNX nodes (NCHW) computing Keras layer `l` from tensors `ins` into `out`; weights go to `W`."
-    from onnx import helper as H
-    from keras import layers as L
-    n, x = l.name, ins[0]
-    if isinstance(l, (L.Conv2D, L.Conv2DTranspose)): return _conv_nodes(l, x, out, W)
-    if isinstance(l, L.BatchNormalization) and l.axis in (-1, 3):
-        c = _np(l.moving_mean).shape[0]
-        for k, v in dict(g=l.gamma if l.scale else np.ones(c), b=l.beta if l.center else
-                         np.zeros(c), m=l.moving_mean, v=l.moving_variance).items():
-            W[f'{n}_{k}'] = _np(v)
-        return [H.make_node('BatchNormalization', [x] + [f'{n}_{k}' for k in 'gbmv'], [out],
-                            epsilon=float(l.epsilon))]
-    if isinstance(l, L.MaxPooling2D): return [H.make_node('MaxPool', [x], [out],
-        kernel_shape=list(l.pool_size), strides=list(l.strides),
-        auto_pad='SAME_UPPER' if l.padding == 'same' else 'VALID')]
-    if isinstance(l, L.UpSampling2D):
-        W[n + '_s'] = np.array([1, 1, *l.size], np.float32); lin = l.interpolation == 'bilinear'
-        return [H.make_node('Resize', [x, '', n + '_s'], [out], mode='linear' if lin else 'nearest',
-            coordinate_transformation_mode='half_pixel' if lin else 'asymmetric',
-            nearest_mode='floor')]
-    if isinstance(l, L.Concatenate) and l.axis in (-1, 3):
-        return [H.make_node('Concat', ins, [out], axis=1)]
-    if isinstance(l, L.Dropout): return [H.make_node('Identity', [x], [out])]
-    if isinstance(l, L.Activation): return _act_nodes(l.activation, x, out)
-    if isinstance(l, L.Flatten): return [H.make_node('Transpose', [x], [n + '_t'],
-                                                     perm=[0, 2, 3, 1]),
-                                         H.make_node('Flatten', [n + '_t'], [out], axis=1)]
-    if isinstance(l, L.Dense):
-        W[n + '_w'], W[n + '_b'] = _np(l.kernel), _np(l.bias) if l.use_bias else np.zeros(l.units)
-        return ([H.make_node('Gemm', [x, n + '_w', n + '_b'], [n + '_pre'])]
-                + _act_nodes(l.activation, n + '_pre', out))
-    raise ValueError(f"layer {n} ({type(l).__name__}) has no ONNX conversion here")
-
-# %% ../nbs/13_export.ipynb #2b24d527
-def to_onnx(model, # a Keras functional model with one input and one output
-            path=None, # .onnx file to write (atomically), or None
-            opset:int=17 # ONNX opset
-           ): # onnx.ModelProto
-    "Convert a Keras model layer by layer to ONNX: NCHW inside, one transpose in and one out."
-    import keras
-    onnx = require('onnx', 'ONNX export'); from onnx import helper as H, numpy_helper, TensorProto
-    src = lambda t: t._keras_history.operation.name                # a tensor's producing layer
-    W, i = {}, model.inputs[0]
-    nodes = [H.make_node('Transpose', ['input'], [src(i)], perm=[0, 3, 1, 2])]
-    for l in model.layers:
-        if isinstance(l, keras.layers.InputLayer): continue
-        ins = l.input if isinstance(l.input, (list, tuple)) else [l.input]
-        nodes += _onnx_nodes(l, [src(t) for t in ins], l.name, W)
-    o = model.outputs[0]; r4 = len(o.shape) == 4
-    nodes.append(H.make_node('Transpose' if r4 else 'Identity', [src(o)], ['output'],
-                             **dict(perm=[0, 2, 3, 1]) if r4 else {}))
-    dims = ['N'] + [d if d is not None else f'd{k}' for k, d in enumerate(i.shape[1:])]
-    g = H.make_graph(nodes, model.name,
-                     [H.make_tensor_value_info('input', TensorProto.FLOAT, dims)],
-                     [H.make_tensor_value_info('output', TensorProto.FLOAT,
-                                               ['N'] + [None] * (len(o.shape) - 1))],
-                     [numpy_helper.from_array(a.astype(np.float32), k) for k, a in W.items()])
-    m = H.make_model(g, opset_imports=[H.make_opsetid('', opset)], producer_name='needle_nbdev')
-    m.ir_version = 8; onnx.checker.check_model(m)
-    if path is not None: _write_bytes(path, m.SerializeToString())
-    return m
-
-def _write_bytes(path, data:bytes):
-    "Write bytes to `path` atomically."
-    with atomic_write(path, True) as t: Path(t).write_bytes(data)
 
 # %% ../nbs/13_export.ipynb #8a06ec0c
 class Runtime:
@@ -186,7 +74,8 @@ def to_tflite(model, # a Keras model
         c.optimizations = [tf.lite.Optimize.DEFAULT]
         c.representative_dataset = lambda: ([np.asarray(x, np.float32)[None]] for x in calib)
     with contextlib.redirect_stdout(_io.StringIO()): b = c.convert()  # it prints the signature
-    if path is not None: _write_bytes(path, b)
+    if path is not None:
+        with atomic_write(path, True) as t: Path(t).write_bytes(b)
     return b
 
 # %% ../nbs/13_export.ipynb #62b2ba67
@@ -360,7 +249,22 @@ def parity_failure(rep:dict, # from `parity`
     return None
 
 # %% ../nbs/13_export.ipynb #c0ecd1ab
-def quantize_onnx(f:Path, calib:list) -> Path:
+def float_ends(f:Path, # an ONNX file, rewritten with every node named
+               k:int=1 # convolutions to keep in float at each end
+              ) -> list: # the names of the first and last `k` convolutions
+    "Name the nodes of an ONNX file, and return its first and last `k` convolutions' names."
+    import onnx
+    m = onnx.load(str(f))
+    for i, n in enumerate(m.graph.node): n.name = n.name or f'{n.op_type}_{i}'
+    onnx.save(m, str(f))
+    convs = [n.name for n in m.graph.node if n.op_type in ('Conv', 'ConvTranspose')]
+    return convs[:k] + convs[-k:] if k else []
+
+# %% ../nbs/13_export.ipynb #be6c70f4
+def quantize_onnx(f:Path, # an ONNX file, quantised in place
+                  calib:list, # network inputs (H×W×C floats) to calibrate on
+                  keep_float:int=1 # convolutions kept in float at each end of the network
+                 ) -> Path:
     "Quantise an ONNX file in place to int8 (QDQ, per-channel weights), calibrated on `calib`."
     require('onnxruntime', 'int8 quantisation')
     from onnxruntime import quantization as Q
@@ -370,7 +274,7 @@ def quantize_onnx(f:Path, calib:list) -> Path:
     tmp, pre = f.with_name(f.stem + '.int8.onnx'), f.with_name(f.stem + '.pre.onnx')
     Q.quant_pre_process(str(f), str(pre), skip_symbolic_shape=True)   # folds batch norms into convs
     Q.quantize_static(str(pre), str(tmp), Reader(), quant_format=Q.QuantFormat.QDQ,
-                      per_channel=True,
+                      per_channel=True, nodes_to_exclude=float_ends(pre, keep_float),
                       activation_type=Q.QuantType.QUInt8, weight_type=Q.QuantType.QInt8)
     pre.unlink(); tmp.replace(f); return f
 
