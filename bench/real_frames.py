@@ -4,6 +4,9 @@ labels (`bench/labels/needle_camera`; how they were made is in its README).
     python bench/real_frames.py                           # the shipped prior, zero-shot (about a minute)
     python bench/real_frames.py --fewshot --minutes 2.5   # also: needle_train on the development frames
 
+Each score also says where the labelled tip lies in the predicted axis's frame (medians): how far beyond the
+predicted tip along the axis (positive: the mask stops short of the needle's end) and how far to its side.
+
 Frames 0-100 are the development frames: we looked at them while building the renderer and choosing the prior,
 and few-frame runs train on them. Frames 115-245 are the report frames, used for nothing else. Writes
 results/real_frames.{json,md}.
@@ -30,7 +33,7 @@ def score(run, rs:list) -> dict:
     from needle_nbdev.localize import locate
     mc = load_run(run)
     res = predict(mc, [FRAMES / f"{r['frame']}.png" for r in rs])
-    iou, tip, fp = [], [], []
+    iou, tip, fp, off = [], [], [], []
     for r, (p, m) in zip(rs, res):
         t = draw(r) > 0
         if not t.any(): fp.append(int(m.sum())); continue
@@ -38,8 +41,18 @@ def score(run, rs:list) -> dict:
         pose = locate(p, mc[1])
         tip.append(float(np.hypot(pose.tip[0] - float(r['tip_x']), pose.tip[1] - float(r['tip_y'])))
                    if pose.tip is not None else float('inf'))
+        if pose.tip is not None: off.append(tip_offset(pose, r))
+    med = lambda i: round(float(np.median([o[i] for o in off])), 1) if off else None
     return dict(n=len(iou), iou_mean=round(float(np.mean(iou)), 3), tip_median_px=round(float(np.median(tip)), 1),
-                found=int(np.isfinite(tip).sum()), empty_frames=len(fp), empty_fp_px_median=float(np.median(fp)) if fp else None)
+                found=int(np.isfinite(tip).sum()), empty_frames=len(fp), empty_fp_px_median=float(np.median(fp)) if fp else None,
+                tip_short_px_median=med(0), tip_side_px_median=med(1))
+
+def tip_offset(pose, r:dict) -> tuple:
+    "The labelled tip in the predicted axis's frame: (px beyond the predicted tip along the axis, px to its side)."
+    t, e = np.asarray(pose.tip, float), np.asarray(pose.entry, float)
+    u = (t - e) / max(float(np.hypot(*(t - e))), 1e-9)
+    d = np.array([float(r['tip_x']), float(r['tip_y'])]) - t
+    return float(d @ u), float(abs(u[0] * d[1] - u[1] * d[0]))
 
 def write_folder(rs:list, d:Path) -> Path:
     "The rows' frames and drawn masks as an images/ and masks/ folder pair (outside the repository)."

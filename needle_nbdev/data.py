@@ -49,13 +49,14 @@ def check_pairs(pairs:list, # (image, mask) file pairs
 
 # %% ../nbs/00b_dataset.ipynb #e88f3bb6
 def _data_options(threads:int|None=None):
-    "tf.data options: a private pool of `threads` (default: half the cores) and its CPU budget."
+    "tf.data options: a private pool of `threads` (default: half the cores); no autotune thread."
     import tensorflow as tf
     o = tf.data.Options()
     if threads is None and not tf.config.list_physical_devices('GPU'):
         threads = max(1, (os.cpu_count() or 2) // 2)
     if threads:
         o.threading.private_threadpool_size = int(threads); o.autotune.cpu_budget = int(threads)
+    o.autotune.enabled = False    # its model thread held up fit's return (see above)
     return o
 
 # %% ../nbs/00b_dataset.ipynb #ec55f2b1
