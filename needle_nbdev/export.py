@@ -104,7 +104,8 @@ def openvino_runtime(model, # .xml (OpenVINO IR) or .onnx file
     "An OpenVINO model compiled for the CPU."
     ov = require('openvino', 'the OpenVINO runtime')
     core = ov.Core(); m = core.read_model(str(model))
-    c = core.compile_model(m, 'CPU', {'INFERENCE_NUM_THREADS': threads} if threads else {})
+    cfg = {'INFERENCE_PRECISION_HINT': 'f32'}      # not bf16, the default on CPUs with AMX
+    c = core.compile_model(m, 'CPU', cfg | ({'INFERENCE_NUM_THREADS': threads} if threads else {}))
     shape = [None] + [d.get_length() if d.is_static else None
                       for d in list(m.inputs[0].get_partial_shape())[1:]]
     return Runtime(lambda x: c(x)[0], shape, 'openvino', Path(model).name)
