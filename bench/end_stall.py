@@ -1,7 +1,7 @@
 """The end-of-run stall (issue 33): how long `model.fit` takes to return after its last epoch, with tf.data's
 autotune on (the old pipelines) and off (today's `data._data_options`), in planned runs from the needle prior.
 
-    python bench/end_stall.py [--runs 3] [--minutes 2.5]      # from bench/; about 7 min a pair of runs
+    python bench/end_stall.py [--runs 3] [--minutes 2.5] [--append]   # from bench/; about 7 min a pair of runs
 
 The data are `one_scene.py`'s training insertion (30 rendered ultrasound-like frames; run that first, or
 any `needle_synth` folder with --data). The arms alternate, each run a fresh `needle_train` process with
@@ -9,11 +9,13 @@ the plan's defaults. The "autotune on" arm starts the same console script throug
 that turns autotune back on in `_data_options`. From each run's config.json: `timing.after_last_epoch_s`
 (fit's return after its last epoch), and training steps per second (epochs × steps per epoch over
 `timing.train_s`: the plan sets steps per epoch per run, so epochs alone do not compare); and the wall
-time from process start to exit. Results: results/end_stall.{json,md}.
+time from process start to exit. `--append` keeps the saved runs (each run records its invocation in `rerun`).
+Results: results/end_stall.{json,md}.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 from pathlib import Path
-from _common import save
+from _common import save, rerun_meta, RESULTS as _R
+RESULTS = _R / 'end_stall.json'
 HERE = Path(__file__).resolve().parent
 ON = ("import needle_nbdev.data as D; o0 = D._data_options\n"
       "def f(threads=None):\n    o = o0(threads); o.autotune.enabled = True; return o\n"
@@ -38,24 +40,29 @@ def one(data:Path, out:Path, minutes:float, autotune:bool) -> dict:
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('--runs', type=int, default=3)
     ap.add_argument('--minutes', type=float, default=2.5)
+    ap.add_argument('--append', action='store_true', help='keep the saved runs and add these')
     ap.add_argument('--data', default=str(HERE.parent / 'runs' / 'plan_exp' / 'data' / 'scene'))
     a = ap.parse_args()
     data = Path(a.data)
     if not (data / 'images').is_dir(): sys.exit(f"{data}: no images/ (run one_scene.py first, or pass --data)")
-    runs = []
+    old = json.loads(RESULTS.read_text()) if a.append and RESULTS.is_file() else None
+    runs, k0 = (old['results']['runs'], 1 + max(r.get('rerun', 1) for r in old['results']['runs'])) if old else ([], 1)
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(a.runs):
             for at in (True, False):
-                runs.append(one(data, Path(tmp) / f"r{k}_{at}", a.minutes, at)); print(runs[-1], flush=True)
-    arm = lambda at: [r for r in runs if r['autotune'] == at]
-    rows = [f"| {'on (before)' if at else 'off (now)'} | "
-            + ', '.join(f"{r['after_last_epoch_s']:.1f}" for r in arm(at)) + ' | '
-            + ', '.join(f"{r['wall_s']:.0f}" for r in arm(at)) + ' | '
-            + ', '.join(f"{r['steps_per_s']:.2f}" for r in arm(at)) + ' |' for at in (True, False)]
-    table = (f"Budget {a.minutes:g} min ({a.minutes * 60:.0f} s), data {data.name}, runs alternating.\n\n"
-             "| tf.data autotune | fit's return after the last epoch (s) | wall, start to exit (s) | "
-             "training steps per second |\n"
-             "|---|---|---|---|\n" + '\n'.join(rows))
-    save('end_stall', dict(minutes=a.minutes, data=str(data), runs=runs), table)
+                runs.append(dict(one(data, Path(tmp) / f"r{k}_{at}", a.minutes, at), rerun=k0))
+                print(runs[-1], flush=True)
+    res = dict(minutes=a.minutes, data=str(data), runs=runs)
+    save('end_stall', res, table(res), rerun_meta(old) if old else None)
+
+def table(res:dict) -> str:
+    "The markdown table of `res`: one row per arm, a value per run ('-' where a run did not record it)."
+    arm = lambda at: [r for r in res['runs'] if r['autotune'] == at]
+    col = lambda at, k, f: ', '.join('-' if r.get(k) is None else f.format(r[k]) for r in arm(at))
+    rows = [f"| {'on (before)' if at else 'off (now)'} | {col(at, 'after_last_epoch_s', '{:.1f}')} | "
+            f"{col(at, 'wall_s', '{:.0f}')} | {col(at, 'steps_per_s', '{:.2f}')} |" for at in (True, False)]
+    return (f"Budget {res['minutes']:g} min ({res['minutes'] * 60:.0f} s), runs alternating.\n\n"
+            "| tf.data autotune | fit's return after the last epoch (s) | wall, start to exit (s) | "
+            "training steps per second |\n|---|---|---|---|\n" + '\n'.join(rows))
 
 if __name__ == '__main__': main()
