@@ -31,7 +31,9 @@ def score(run, rs:list) -> dict:
     from needle_nbdev.predict import predict
     from needle_nbdev.runs import load_run
     from needle_nbdev.localize import locate
-    mc = load_run(run)
+    from needle_nbdev.tiphead import run_tip_head, refine_tip
+    from needle_nbdev.io import read_raw
+    mc, head = load_run(run), run_tip_head(run)                  # the run's own tip head, as predict
     res = predict(mc, [FRAMES / f"{r['frame']}.png" for r in rs])
     iou, tip, fp, off = [], [], [], []
     for r, (p, m) in zip(rs, res):
@@ -39,12 +41,13 @@ def score(run, rs:list) -> dict:
         if not t.any(): fp.append(int(m.sum())); continue
         iou.append(float((t & (m > 0)).sum() / ((t | (m > 0)).sum())))
         pose = locate(p, mc[1])
+        if head is not None and pose: pose = refine_tip(head, read_raw(FRAMES / f"{r['frame']}.png"), pose)
         tip.append(float(np.hypot(pose.tip[0] - float(r['tip_x']), pose.tip[1] - float(r['tip_y'])))
                    if pose.tip is not None else float('inf'))
         if pose.tip is not None: off.append(tip_offset(pose, r))
     med = lambda i: round(float(np.median([o[i] for o in off])), 1) if off else None
     return dict(n=len(iou), iou_mean=round(float(np.mean(iou)), 3), tip_median_px=round(float(np.median(tip)), 1),
-                found=int(np.isfinite(tip).sum()), empty_frames=len(fp), empty_fp_px_median=float(np.median(fp)) if fp else None,
+                found=int(np.isfinite(tip).sum()), empty_frames=len(fp), tip_head=head is not None, empty_fp_px_median=float(np.median(fp)) if fp else None,
                 tip_short_px_median=med(0), tip_side_px_median=med(1))
 
 def tip_offset(pose, r:dict) -> tuple:

@@ -84,7 +84,7 @@ def _init_file(kw:dict) -> dict:
     return {**kw, 'init': str(synth_init(**a))}
 
 # %% ../nbs/09_cli.ipynb #2ded4ac6
-def _planned_train(images, masks, out, force:bool, minutes, kw:dict, started:float):
+def _planned_train(images, masks, out, force:bool, minutes, kw:dict, started:float, tip=None):
     "Plan from the folders' fingerprint (the user's options win), print the plan, and train."
     from needle_nbdev.train import train
     from needle_nbdev.plan import plan_folders, show_plan, PLANNED
@@ -94,13 +94,14 @@ def _planned_train(images, masks, out, force:bool, minutes, kw:dict, started:flo
     # --minutes is the budget, not a limit; 0 is a choice (e.g. --early_stopping 0: off)
     given = {k: v for k, v in kw.items()
              if k in PLANNED and k != 'time_limit' and v is not None and v is not False}
+    if tip is not None: given['tip_head'] = tip               # --tip_head or --no_tip_head
     p = plan_folders(images, masks, minutes, started=started, groups=kw.get('groups'),
                      group_pattern=kw.get('group_pattern'), val_frac=kw.get('val_frac') or 0.2,
                      seed=kw.get('seed') or 0, **given)
     print(show_plan(p), flush=True)
     rest = {k: v for k, v in kw.items() if k not in PLANNED and k != 'time_limit'}
-    return train(images, masks, out, None, force,
-                 **_init_file({**rest, **p['options'], 'plan': p}))
+    opts = {k: v for k, v in p['options'].items() if k != 'tip_head'}   # trained after the U-Net
+    return train(images, masks, out, None, force, **_init_file({**rest, **opts, 'plan': p}))
 
 # %% ../nbs/09_cli.ipynb #1abe1d01
 def _label_data(images, labels, out, needle_width, force:bool) -> tuple:
@@ -119,16 +120,33 @@ def _label_data(images, labels, out, needle_width, force:bool) -> tuple:
     return str(out / 'labels' / 'images'), str(out / 'labels' / 'masks')
 
 # %% ../nbs/09_cli.ipynb #1abe1d02
-def _tip_head(run, seed:int=0, n_synth:int=150) -> dict:
-    "Train the run's tip head on its labels (RUN/labels) and synthetic scenes: RUN/tip_head.keras."
-    from needle_nbdev.labels import train_label_tip_head
-    print("training the tip head on the labelled tips and synthetic scenes", flush=True)
-    r = train_label_tip_head(Path(run) / 'tip_head.keras', Path(run) / 'labels', n_synth,
-                             seed=seed, force=True)
+def _tip_head(run, seed:int=0, n_synth:int=50, most:int=100) -> dict:
+    "Train RUN/tip_head.keras on the run's clicked tips, or on its training masks' tips (`most`)."
+    import numpy as np
+    from needle_nbdev.labels import train_label_tip_head, write_mask_tips
+    from needle_nbdev.io import pair_files
+    from needle_nbdev.runs import read_config, write_config
+    t0, run = time.time(), Path(run); data, cfg = run / 'labels', read_config(run)
+    if not (data / 'labels.json').is_file():                # masks: the training frames' tips
+        d = cfg['data']; val = set(d['val_files'])
+        prs = [p for p in pair_files(d['images'], d['masks']) if p[0].name not in val]
+        prs = [prs[i] for i in np.unique(np.linspace(0, len(prs) - 1, most).round().astype(int))]
+        data = write_mask_tips(prs, run / 'tip_labels', cfg.get('crop'), force=True)
+    print(f"training the tip head on {'the clicked' if data.name == 'labels' else 'the masks'} "
+          f"tips and synthetic scenes", flush=True)
+    r = train_label_tip_head(run / 'tip_head.keras', data, n_synth, seed=seed, force=True)
+    cfg['tip_head'] = r; cfg.setdefault('timing', {})['tip_head_s'] = round(time.time() - t0, 1)
+    write_config(run, cfg)
     print(f"tip head: {r['n_label']} labelled and {r['n_synth']} synthetic samples; median error "
           f"on the labelled ones {r['shipped_median_px']:.1f} px before, {r['median_px']:.1f} px "
           f"after")
     return r
+
+# %% ../nbs/09_cli.ipynb #245de657
+def _planned(run, key:str):
+    "What the run's plan (RUN/plan.json) set for `key`; None without a plan."
+    p = Path(run) / 'plan.json' if run else None
+    return json.loads(p.read_text()).get('options', {}).get(key) if p and p.is_file() else None
 
 # %% ../nbs/09_cli.ipynb #d6d262b1
 @call_parse
@@ -136,8 +154,9 @@ def needle_train(images:str=None, # folder of training images
                  masks:str=None, # folder of masks (default: the images' folder, x_mask.png)
                  labels:str=None, # clicks instead of masks: CSV, COCO, CVAT or Label Studio file
                  needle_width:float=None, # width (px) to draw labels at (default: estimated)
-                 tip_head:bool=False, # with --labels: also train a tip head (RUN/tip_head.keras)
-                 tip_synth:int=150, # with --tip_head: synthetic frames rendered beside the labels
+                 tip_head:bool=False, # train a tip head on the tips (planned for needles)
+                 no_tip_head:bool=False, # no tip head, even where the plan trains one
+                 tip_synth:int=50, # tip head: synthetic frames rendered beside your tips
                  out:str='runs/needle', # run directory to create
                  isbi:str=None, # folder with the ISBI 2012 stacks (instead of --images)
                  preset:str=None, # needle, isbi or fast (default: planned; needle with --no_plan)
@@ -182,7 +201,9 @@ def needle_train(images:str=None, # folder of training images
                  debug:bool=False): # show tracebacks
     "Train a U-Net into a run directory (model.keras, config.json, history.csv, loss_curve.png)."
     started = time.time()                                 # the budget counts TensorFlow's start-up
-    if tip_head: _usage('needle_train', '--tip_head', labels=labels)
+    if tip_head and (isbi or strategy or no_tip_head):
+        print("needle_train: error: --tip_head is for one process on needle frames (not with "
+              "--isbi, --strategy or --no_tip_head)", file=sys.stderr); raise SystemExit(2)
     from needle_nbdev.train import train
     cr = list(CROP) if crop == 'needle' else _ints(crop)
     kw = dict(crop=cr, size=_hw(size, 'size'), channels=3 if rgb else None, batch_norm=batch_norm,
@@ -208,9 +229,11 @@ def needle_train(images:str=None, # folder of training images
     elif isbi or no_plan or not images or strategy:         # workers must not plan apart
         run = run_cli('needle_train', lambda: train(images, masks, out, isbi, force,
                                                     **_init_file(kw)), debug)
-    else: run = run_cli('needle_train', lambda: _planned_train(images, masks, out, force, minutes,
-                                                                kw, started), debug)
-    if tip_head: run_cli('needle_train', lambda: _tip_head(run, seed, tip_synth), debug)
+    else: run = run_cli('needle_train', lambda: _planned_train(
+        images, masks, out, force, minutes, kw, started, True if tip_head else
+        False if no_tip_head else None), debug)
+    if tip_head or (_planned(run, 'tip_head') and not no_tip_head and not strategy):
+        run_cli('needle_train', lambda: _tip_head(run, seed, tip_synth), debug)
     print(f"done: {run} (model.keras, config.json, history.csv, loss_curve.png)")
 
 # %% ../nbs/09_cli.ipynb #ac89caef

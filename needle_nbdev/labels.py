@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np, cv2
 from .io import read_image, list_images, file_stem, staged_dir, atomic_write
 from .video import read_video
+from .localize import localize_needle
 from .tiphead import (tip_patch, tip_samples, tip_head_model, load_tip_head, TIP_PATCH,
                                   TIP_SCALE)
 
 # %% auto #0
 __all__ = ['LABEL_COLS', 'KNOWN_COLS', 'extract_frames', 'Labels', 'read_csv_labels', 'read_coco_labels', 'read_cvat_labels',
            'read_label_studio', 'read_labels', 'estimate_width', 'draw_label', 'label_mask', 'write_label_data',
-           'label_tip_samples', 'train_label_tip_head']
+           'label_tip_samples', 'mask_tip_points', 'write_mask_tips', 'train_label_tip_head']
 
 # %% ../nbs/14_labels.ipynb #415233af
 def extract_frames(video, # a video file OpenCV can decode
@@ -302,29 +303,70 @@ def write_label_data(images, # folder of frames
             points={p.name: pts for p, pts, _ in todo}), indent=1))
     return Path(out)
 
-# %% ../nbs/14_labels.ipynb #c8ed13c0
-def label_tip_samples(data, # a folder from `write_label_data` (images/, labels.json)
+# %% ../nbs/14_labels.ipynb #04c525a1
+def _shaft_samples(gray:np.ndarray, pts:list, rng, per_frame:int) -> tuple:
+    "Patches around guesses on the shaft's line (`pts[0]` to `pts[1]`); the tip's offsets."
+    e, s1, t = (np.asarray(v, float) for v in (pts[0], pts[1], pts[-1]))
+    d = (s1 - e) / max(float(np.hypot(*(s1 - e))), 1e-9); n = np.array([-d[1], d[0]])
+    foot, ang = e + ((t - e) @ d) * d, float(np.degrees(np.arctan2(-d[1], d[0])) % 360)
+    X, Y = [], []
+    for a, s in zip(rng.uniform(-8, 40, per_frame), rng.normal(0, 1.5, per_frame)):
+        g = foot - a * d - s * n                                 # a guess on the shaft's line
+        X.append(tip_patch(gray, g, ang + rng.normal(0, 1))); Y.append(((t - g) @ d, (t - g) @ n))
+    return X, Y
+
+# %% ../nbs/14_labels.ipynb #f7c53185
+def label_tip_samples(data, # a folder with labels.json (`write_label_data`, `write_mask_tips`)
                       per_frame:int=12, # wrong guesses per labelled needle
                       seed:int=0
-                     ) -> tuple: # (N×32×128×1 patches, N×2 offsets of the clicked tip / 16)
-    "Patches around wrong tip guesses on the labelled frames, and where the clicked tip is."
-    d = Path(data); pts = json.loads((d/'labels.json').read_text())['points']
+                     ) -> tuple: # (N×32×128×1 patches, N×2 offsets of the labelled tip / 16)
+    "Patches around wrong tip guesses on the labelled frames, and where the labelled tip is."
+    d = Path(data); meta = json.loads((d/'labels.json').read_text())
     rng, X, Y = np.random.default_rng(seed), [], []
-    for name, p in pts.items():
+    for name, p in meta['points'].items():
         if not p: continue
-        (px, py), (tx, ty) = p[-2], p[-1]; gray = read_image(d/'images'/name)[..., 0]
-        ang = float(np.degrees(np.arctan2(-(ty - py), tx - px)) % 360); th = np.radians(ang)
-        dv = np.array([np.cos(th), -np.sin(th)]); nv = np.array([-dv[1], dv[0]])
-        for a, s in zip(rng.uniform(-8, 40, per_frame), rng.normal(0, 1.5, per_frame)):
-            X.append(tip_patch(gray, np.array((tx, ty)) - a * dv - s * nv, ang + rng.normal(0, 1)))
-            Y.append((a, s))
+        f = d/'images'/name if (d/'images'/name).exists() else Path(meta['images'])/name
+        x, y = _shaft_samples(read_image(f)[..., 0], p, rng, per_frame); X += x; Y += y
     return (np.array(X, np.float32).reshape(-1, *TIP_PATCH, 1),
             np.array(Y, np.float32).reshape(-1, 2) / TIP_SCALE)
 
+# %% ../nbs/14_labels.ipynb #586f19d8
+def mask_tip_points(mask, # H×W true mask of one needle (any values > 0 count)
+                    roi=None # margins (top, bottom, left, right) of the visible region
+                   ) -> list|None: # [entry, end of the straight shaft, tip], or None: no needle
+    "A true mask's entry, shaft end and tip: the shaft's line, and the mask's far end along it."
+    from scipy import ndimage
+    m = np.asarray(mask) > 0; pose = localize_needle(m, roi=roi)
+    if not pose: return None                                  # then a band of the needle's width:
+    pose = localize_needle(m, roi=roi, band=0.75 * m.sum() / pose.length + 1)  # the straight shaft
+    th = np.radians(pose.angle_deg); d = np.array([np.cos(th), -np.sin(th)])  # the shaft's axis
+    e = np.array(pose.entry); s = e + ((np.array(pose.tip) - e) @ d) * d       # its end on it
+    lab, _ = ndimage.label(m, np.ones((3, 3))); ys, xs = np.nonzero(m)
+    k = np.argmin((xs - s[0]) ** 2 + (ys - s[1]) ** 2)           # the shaft's part of the mask
+    q = np.stack([xs, ys], 1)[lab[ys, xs] == lab[ys[k], xs[k]]].astype(float); t = (q - e) @ d
+    return [e.tolist(), s.tolist(), q[t >= t.max() - 1].mean(0).tolist()]
+
+# %% ../nbs/14_labels.ipynb #ac19db4d
+def write_mask_tips(pairs:list, # (image, mask) file pairs from one image folder
+                    out, # folder to create, holding labels.json
+                    roi=None, # margins (top, bottom, left, right) of the visible region
+                    force:bool=False # replace an existing `out`
+                   ) -> Path:
+    "The tips of true masks (`mask_tip_points`) as a labels.json that `label_tip_samples` reads."
+    from needle_nbdev.io import read_mask
+    folders = {str(Path(i).parent.resolve()) for i, _ in pairs}
+    if len(folders) != 1: raise ValueError(f"write_mask_tips: need pairs from one image folder, "
+                                           f"got {len(folders)}")
+    pts = {Path(i).name: mask_tip_points(read_mask(m), roi) for i, m in pairs}
+    with staged_dir(out, force) as st:
+        (st/'labels.json').write_text(json.dumps(dict(images=folders.pop(), from_masks=True,
+                                                      points=pts), indent=1))
+    return Path(out)
+
 # %% ../nbs/14_labels.ipynb #c0a3fae1
 def train_label_tip_head(out, # .keras file to write
-                         data, # a folder from `write_label_data`
-                         n_synth:int=150, # synthetic frames rendered beside the labels
+                         data, # a folder from `write_label_data` or `write_mask_tips`
+                         n_synth:int=50, # synthetic frames rendered beside the labels
                          label_share:float=0.5, # share of the weight on the labelled samples
                          epochs:int=8, seed:int=0,
                          force:bool=False, # overwrite an existing file

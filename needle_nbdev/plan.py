@@ -4,16 +4,17 @@
 
 # %% ../nbs/04d_plan.ipynb #024edae9
 from __future__ import annotations
-import os, time, math
+import os, time, math, json
+from pathlib import Path
 import numpy as np, cv2
 from scipy import ndimage as ndi
-from .io import pair_files, read_raw, load_pair
-from .runs import read_config, run_dir
+from .io import pair_files, read_raw, load_pair, atomic_write
+from .runs import read_config, run_dir, machine_info
 from .scenes import scene_groups, groups_source, planned_validation
 
 # %% auto #0
-__all__ = ['DEFAULT_MINUTES', 'PLANNED', 'fingerprint', 'data_kind', 'structure_px', 'measure_step', 'plan', 'plan_folders',
-           'show_plan']
+__all__ = ['DEFAULT_MINUTES', 'PLANNED', 'fingerprint', 'data_kind', 'structure_px', 'measure_step', 'step_cache', 'cached_step',
+           'plan', 'plan_folders', 'show_plan']
 
 # %% ../nbs/04d_plan.ipynb #e8b3600f
 def _frame_facts(raw:np.ndarray, mraw:np.ndarray, x:np.ndarray, m:np.ndarray) -> dict:
@@ -210,6 +211,28 @@ def _width(t8:float, t16:float, seconds:float, target:int=1500) -> tuple[int, fl
     f0 = max(fits) if fits else 8
     return f0, a + b * f0 * f0
 
+# %% ../nbs/04d_plan.ipynb #0f660f8a
+def step_cache() -> Path:
+    "The file of step times measured here: $XDG_CACHE_HOME (or ~/.cache)/needle_nbdev/steps.json."
+    home = os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache'
+    return Path(home) / 'needle_nbdev' / 'steps.json'
+
+# %% ../nbs/04d_plan.ipynb #891957c0
+_STEP_DAYS = 30                                   # a measured step time is reused for this long
+
+def cached_step(filters:tuple, tile:tuple, batch:int, channels:int=1) -> float:
+    "`measure_step`, measured once per machine and network, then read from `step_cache()`."
+    key = json.dumps([machine_info(), [int(f) for f in filters], [int(s) for s in tile],
+                      int(batch), int(channels)])
+    def read():
+        try: return json.loads(step_cache().read_text())
+        except (OSError, ValueError): return {}              # none yet, or unreadable: measure
+    if time.time() - read().get(key, {}).get('at', 0) < _STEP_DAYS * 86400: return read()[key]['s']
+    s = measure_step(filters, tile, batch, channels); c = read()    # another run may have written
+    c[key] = dict(s=s, at=time.time())
+    with atomic_write(step_cache()) as t: t.write_text(json.dumps(c, indent=1))
+    return s
+
 # %% ../nbs/04d_plan.ipynb #9724119d
 def _augment(fp:dict, kind:str, tile:list, one_scene:bool) -> tuple[dict, str]:
     "Augmentation for the kind of data: geometry and intensity always, then what the kind needs."
@@ -249,6 +272,7 @@ def _prior_net(kind:str, channels:int, given:dict) -> list|None:
 
 # %% ../nbs/04d_plan.ipynb #5f4f6d79
 _END_S = 5.0   # the end of a run besides validating: writing the run's files, the process's exit
+_TIP_S = 25.0  # the tip head, trained after the U-Net (measured: the Robustness chapter's runs)
 
 def _reserve(fp:dict, g:dict, inp:list, bs:int, st:float, k:int=2) -> float:
     "Seconds kept for the end of a run: `_END_S`, plus the final validation of `k` models."
@@ -259,7 +283,7 @@ def _reserve(fp:dict, g:dict, inp:list, bs:int, st:float, k:int=2) -> float:
 # %% ../nbs/04d_plan.ipynb #944623a7
 def plan(fp:dict, # a `fingerprint`
          minutes:float|None=None, # time budget (default `DEFAULT_MINUTES`)
-         step_time=measure_step, # (filters, size, batch, channels) -> s; measured by default
+         step_time=cached_step, # (filters, size, batch, channels) -> s; measured by default
          spent:float=0.0, # seconds of the budget already used (reading the data)
          one_scene:bool|None=None, # few frames of one scene? (default: from the fingerprint)
          scenes:dict|None=None, # {image file name: scene} (`scene_groups`): 2+ scenes, held out
@@ -285,6 +309,9 @@ def plan(fp:dict, # a `fingerprint`
                 "margins kept, at the scale it learnt")
     if pri and one: put('wise', 0.5, "one scene: the fine-tuned weights averaged with the "
                         "prior's after training (WiSE-FT), to keep what it knew of other scenes")
+    if kind == 'needle-like' and given.get('tip_head') is not False:
+        put('tip_head', True, f"needles: a tip head fine-tuned on the training masks' tips after "
+            f"the U-Net (about {_TIP_S:.0f} s), to move each found tip to the needle's end")
     g = _mode_size(fp, kind, thin, len(net) - 1 if net else None)
     if pri: g = {**g, 'mode': 'resize', 'size': read_config(run_dir('prior'))['size'],
                  'why': "the prior's input size: it learnt needles at that scale"}
@@ -304,7 +331,8 @@ def plan(fp:dict, # a `fingerprint`
         f"({avail / 2 ** 30:.0f} GiB free)")
     t0 = time.time()
     def left(st): return max(30.0, budget * 60 - spent - (time.time() - t0)
-                             - _reserve(fp, g, inp, bs, st, 3 if 'wise' in o else 2))
+                             - _reserve(fp, g, inp, bs, st, 3 if 'wise' in o else 2)
+                             - _TIP_S * bool(o.get('tip_head') or given.get('tip_head')))
     if net:                                    # your network or the prior's: time it, nothing more
         st = step_time(net, inp, bs, o['channels']); seconds = left(st)
         if pri: put('filters', pri, f"the prior's network ({st:.2f} s/step measured)")
