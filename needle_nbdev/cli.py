@@ -120,7 +120,7 @@ def _label_data(images, labels, out, needle_width, force:bool) -> tuple:
     return str(out / 'labels' / 'images'), str(out / 'labels' / 'masks')
 
 # %% ../nbs/09_cli.ipynb #1abe1d02
-def _tip_head(run, seed:int=0, n_synth:int=50, most:int=100) -> dict:
+def _tip_head(run, seed:int=0, n_synth:int=50, most:int=100, asked:bool=True) -> dict|None:
     "Train RUN/tip_head.keras on the run's clicked tips, or on its training masks' tips (`most`)."
     import numpy as np
     from needle_nbdev.labels import train_label_tip_head, write_mask_tips
@@ -132,6 +132,8 @@ def _tip_head(run, seed:int=0, n_synth:int=50, most:int=100) -> dict:
         prs = [p for p in pair_files(d['images'], d['masks']) if p[0].name not in val]
         prs = [prs[i] for i in np.unique(np.linspace(0, len(prs) - 1, most).round().astype(int))]
         data = write_mask_tips(prs, run / 'tip_labels', cfg.get('crop'), force=True)
+    if not asked and not any(json.loads((data / 'labels.json').read_text())['points'].values()):
+        print("no tip head: no needle found in the training masks", flush=True); return None
     print(f"training the tip head on {'the clicked' if data.name == 'labels' else 'the masks'} "
           f"tips and synthetic scenes", flush=True)
     r = train_label_tip_head(run / 'tip_head.keras', data, n_synth, seed=seed, force=True)
@@ -233,7 +235,7 @@ def needle_train(images:str=None, # folder of training images
         images, masks, out, force, minutes, kw, started, True if tip_head else
         False if no_tip_head else None), debug)
     if tip_head or (_planned(run, 'tip_head') and not no_tip_head and not strategy):
-        run_cli('needle_train', lambda: _tip_head(run, seed, tip_synth), debug)
+        run_cli('needle_train', lambda: _tip_head(run, seed, tip_synth, asked=tip_head), debug)
     print(f"done: {run} (model.keras, config.json, history.csv, loss_curve.png)")
 
 # %% ../nbs/09_cli.ipynb #ac89caef
