@@ -14,4 +14,8 @@ if __name__ == '__main__':
     a = ap.parse_args()
     p = plan_folders(a.images, a.masks, a.minutes, one_scene=False)
     print(show_plan(p), flush=True)
-    train(a.images, a.masks, a.out, force=a.force, **p['options'], plan=p)
+    opts = dict(p['options']); tip = opts.pop('tip_head', False)   # as needle_train: after the U-Net
+    run = train(a.images, a.masks, a.out, force=a.force, **opts, plan=p)
+    if tip:
+        from needle_nbdev.cli import _tip_head
+        _tip_head(run, asked=False)
