@@ -227,7 +227,8 @@ def cached_step(filters:tuple, tile:tuple, batch:int, channels:int=1) -> float:
     def read():
         try: return json.loads(step_cache().read_text())
         except (OSError, ValueError): return {}              # none yet, or unreadable: measure
-    if time.time() - read().get(key, {}).get('at', 0) < _STEP_DAYS * 86400: return read()[key]['s']
+    if time.time() - (c := read()).get(key, {}).get('at', 0) < _STEP_DAYS * 86400:
+        return c[key]['s']                                        # the file read once
     s = measure_step(filters, tile, batch, channels); c = read()    # another run may have written
     c[key] = dict(s=s, at=time.time())
     with atomic_write(step_cache()) as t: t.write_text(json.dumps(c, indent=1))
