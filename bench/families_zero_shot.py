@@ -13,17 +13,18 @@ from _common import save
 from real_frames import score as real_score, split, rows
 
 def family_scores(run, fam:str, n:int=20) -> dict:
-    "Mean IoU and median tip error (px) of a run on n frames of one family, 360x640."
+    "Mean IoU and median tip error (px) of a run, with its own tip head as predict uses it, on n frames of one family."
     from needle_nbdev.families import random_needle_scene
     from needle_nbdev.predict import predict
     from needle_nbdev.runs import load_run
     from needle_nbdev.localize import locate
-    mc = load_run(run); fr = [random_needle_scene((424242, i), fam, (360, 640)) for i in range(n)]
+    from needle_nbdev.tiphead import run_tip_head, refine_tip
+    mc, head = load_run(run), run_tip_head(run); fr = [random_needle_scene((424242, i), fam, (360, 640)) for i in range(n)]
     iou, tip = [], []
     for (x, m, pose), (p, pm) in zip(fr, predict(mc, [x for x, _, _ in fr])):
         t, q = m > 0, pm > 0
         iou.append(float((t & q).sum() / max(1, (t | q).sum())))
-        pt = locate(p, mc[1]).tip
+        pose_ = locate(p, mc[1]); pt = (refine_tip(head, x, pose_) if head else pose_).tip
         tip.append(float(np.hypot(*np.subtract(pt, pose['tip']))) if pt is not None else float('inf'))
     return dict(iou_mean=round(float(np.mean(iou)), 3), tip_median_px=round(float(np.median(tip)), 1))
 

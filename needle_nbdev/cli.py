@@ -267,7 +267,7 @@ def needle_predict(model:str=None, # run directory from needle_train, or prior (
                    tta:str=None, # test-time augmentation: flip or d4
                    localize:bool=False, # write poses.csv (tip, entry, angle)
                    track:bool=False, # track the tip over the frames in order (adds to poses.csv)
-                   tip_head:str=None, # refine tips: synth (shipped), a .keras or an exported file
+                   tip_head:str=None, # synth, .keras or exported tip head; none (default: its own)
                    runtime:str=None, # keras, onnx, litert, openvino or auto (fastest installed)
                    overlay:bool=False, # write overlays with mask, axis, entry and tip
                    stereo:bool=False, # 3D poses from stereo pairs (--left, --right, --calib)
@@ -291,8 +291,8 @@ def needle_predict(model:str=None, # run directory from needle_train, or prior (
     else:
         _usage('needle_predict', 'needle_predict', model=model, input=input, out=out)
         o = run_cli('needle_predict', lambda: predict_folder(open_model(model, runtime), input, out,
-            tile, overlap, tta or False, localize, track, open_head(tip_head), overlay, force,
-            strict=strict, stall_s=stall_s or None), debug)
+            tile, overlap, tta or False, localize, track, open_head(tip_head, model=model),
+            overlay, force, strict=strict, stall_s=stall_s or None), debug)
     print(f"wrote {o}")
 
 # %% ../nbs/09_cli.ipynb #b41994ca
@@ -323,7 +323,7 @@ def needle_evaluate(model:str=None, # run directory from needle_train, or prior 
                     isbi:str=None, # folder with the ISBI stacks (instead of --images/--masks)
                     slices:str='25-29', # ISBI slices to evaluate
                     tta:str=None, # test-time augmentation: flip or d4
-                    tip_head:str=None, # refine tips: synth (the shipped tip head) or a .keras file
+                    tip_head:str=None, # refine tips: synth or .keras (default: the run's own); none
                     groups:str=None, # scores per scene: a CSV of file,group rows, or auto (names)
                     group_pattern:str=None, # a regex for a file name's scene
                     out:str='metrics.json', # where to write the metrics

@@ -16,8 +16,9 @@ from .keras2onnx import require, to_onnx
 
 # %% auto #0
 __all__ = ['FORMATS', 'RUNTIMES', 'FP32_TOL', 'INT8_IOU', 'INT8_TIP_PX', 'Runtime', 'onnx_runtime', 'fixed_input', 'to_tflite',
-           'litert_runtime', 'openvino_runtime', 'time_model', 'runtime_available', 'open_model', 'open_head',
-           'parity_frames', 'parity', 'parity_failure', 'float_ends', 'quantize_onnx', 'calib_inputs', 'export_run']
+           'litert_runtime', 'openvino_runtime', 'time_model', 'runtime_available', 'open_model', 'own_head',
+           'open_head', 'parity_frames', 'parity', 'parity_failure', 'float_ends', 'quantize_onnx', 'calib_inputs',
+           'export_run']
 
 # %% ../nbs/13_export.ipynb #8596f961
 FORMATS = dict(onnx='.onnx', openvino='.xml', litert='.tflite')
@@ -182,11 +183,23 @@ def open_model(spec, # run directory, 'prior', export folder, or .onnx / .tflite
         f"{k} {v:.1f}" for k, v in rec['ms_per_batch_of_8'].items()) + ")", file=sys.stderr)
     return ms[best][0], dict(cfg, runtime=rec)
 
+# %% ../nbs/13_export.ipynb #6ef65632
+def own_head(model) -> Path|None: # what `needle_predict --model` takes
+    "The tip head that goes with a model: a run's or the prior's own, or an export folder's."
+    from needle_nbdev.tiphead import own_tip_head
+    if not isinstance(model, (str, Path)): return None
+    if h := own_tip_head(model): return h
+    d = run_dir(model) if run_dir(model).is_dir() else run_dir(model).parent
+    e = json.loads((d / 'export.json').read_text()) if (d / 'export.json').is_file() else {}
+    return d / e['tip_head']['file'] if e.get('tip_head') else None
+
 # %% ../nbs/13_export.ipynb #6ef65631
-def open_head(spec, # a tip head: an exported file (.onnx, .tflite, .xml), 'synth', a .keras file
-              threads:int|None=None # runtime threads
+def open_head(spec, # a tip head: exported file (.onnx, .tflite, .xml), 'synth', .keras, 'none'
+              threads:int|None=None, # runtime threads
+              model=None # without `spec`: the head of this model spec (`own_head`)
              ):
-    "A tip head for `predict_folder`: an exported file opened on its runtime; anything else as is."
+    "A tip head for `predict_folder`: `spec` or the model's own; an exported file on its runtime."
+    spec = spec or own_head(model)
     if isinstance(spec, (str, Path)) and Path(spec).suffix in _KIND:
         return _MAKE[_KIND[Path(spec).suffix]](Path(spec), threads)
     return spec
@@ -323,7 +336,7 @@ def export_run(run, # run directory or 'prior'
                int8=None, # folder of frames to calibrate int8 on; None: float32
                frames=None, # parity frames: a folder (the first `n`); None: synthetic 1280×720
                n:int=32, # parity frames
-               tip_head=None, # also export a tip head: 'synth' or .keras (default: the run's)
+               tip_head=None, # also export a tip head: 'synth' or .keras (default: the run's own)
                force:bool=False # replace an existing OUT
               ) -> Path: # OUT
     "Export a run's model (and tip head) to `format`, checked against Keras; OUT only if it agrees."
@@ -331,7 +344,8 @@ def export_run(run, # run directory or 'prior'
                                                f"{format!r}")
     model, cfg = load_run(run); rd = run_dir(run)
     out = Path(out or f"{rd.name}_{format}{'_int8' if int8 else ''}")
-    tip_head = tip_head or ((rd / 'tip_head.keras') if (rd / 'tip_head.keras').is_file() else None)
+    from needle_nbdev.tiphead import own_tip_head
+    tip_head = tip_head or own_tip_head(run)
     fr, calib = parity_frames(frames, n), calib_inputs(int8, cfg) if int8 else None
     with staged_dir(out, force) as st:
         f = _write_model(model, st, format, calib, size=cfg.get('size'))

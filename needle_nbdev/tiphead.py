@@ -4,18 +4,20 @@
 
 # %% ../nbs/05c_tiphead.ipynb #46db49f0
 from __future__ import annotations
-import math
+import math, importlib.resources
 from pathlib import Path
 import numpy as np, cv2
 from .io import read_image, atomic_write
 from .localize import NeedlePose
+from .runs import run_dir
 
 # %% auto #0
-__all__ = ['TIP_PATCH', 'TIP_BACK', 'TIP_SCALE', 'tip_patch', 'tip_samples', 'tip_head_model', 'train_tip_head', 'load_tip_head',
-           'run_tip_head', 'refine_tip']
+__all__ = ['TIP_PATCH', 'TIP_BACK', 'TIP_SCALE', 'SHIPPED_HEAD', 'tip_patch', 'tip_samples', 'tip_head_model', 'train_tip_head',
+           'load_tip_head', 'own_tip_head', 'run_tip_head', 'refine_tip']
 
 # %% ../nbs/05c_tiphead.ipynb #589b8dd1
 TIP_PATCH, TIP_BACK, TIP_SCALE = (32, 128), 88, 16.0   # rows × columns; columns behind; px per unit
+SHIPPED_HEAD = Path(importlib.resources.files('needle_nbdev')) / 'tip_head.keras'   # see below
 
 def _axes(angle_deg:float) -> tuple:
     "Unit vectors along the needle (screen angle, y down) and across it."
@@ -89,18 +91,26 @@ def load_tip_head(spec='synth'): # 'synth' (shipped), a .keras file, or a loaded
     "Load a tip head."
     import keras
     if hasattr(spec, 'predict_on_batch'): return spec          # a model or an exported runtime
-    if spec == 'synth':
-        import needle_nbdev; spec = Path(needle_nbdev.__file__).parent / 'tip_head.keras'
+    if spec == 'synth': spec = SHIPPED_HEAD
     if not Path(spec).is_file(): raise FileNotFoundError(f"{spec}: no such tip head file")
     return keras.models.load_model(spec, compile=False)
 
+# %% ../nbs/05c_tiphead.ipynb #7b1c0a03
+def own_tip_head(run) -> Path|None: # the head's file, or None
+    "A run's own tip head: RUN/tip_head.keras; for the needle prior, the shipped synthetic head."
+    if not isinstance(run, (str, Path)): return None
+    rd = run_dir(run)
+    if (rd / 'tip_head.keras').is_file(): return rd / 'tip_head.keras'
+    return SHIPPED_HEAD if rd.resolve() == run_dir('prior').resolve() else None
+
 # %% ../nbs/05c_tiphead.ipynb #7b1c0a01
 def run_tip_head(run, # a run directory (or 'prior', or a loaded model)
-                 spec=None): # 'synth' or a .keras file: wins over the run's own head
-    "The tip head for a run: `spec` if given, else the run's own RUN/tip_head.keras, else None."
+                 spec=None): # 'synth', a .keras file, or 'none': wins over the run's own head
+    "The tip head for a run: `spec` if given, else the run's own (`own_tip_head`), else None."
+    if spec == 'none': return None
     if spec: return load_tip_head(spec)
-    own = Path(run) / 'tip_head.keras' if isinstance(run, (str, Path)) else None
-    return load_tip_head(own) if own is not None and own.is_file() else None
+    own = own_tip_head(run)
+    return load_tip_head(own) if own else None
 
 # %% ../nbs/05c_tiphead.ipynb #94014312
 def refine_tip(head, # from `load_tip_head`
