@@ -16,6 +16,7 @@ from .video import is_video, read_video, VIDEO_EXTS, Fault
 from .runs import load_run
 from .predict import predict_stream, STATUS_COLS
 from .localize import locate
+from .tiphead import run_tip_head, refine_tip
 
 # %% auto #0
 __all__ = ['PAGE', 'confidence', 'frame_sources', 'frame_png', 'mask_png', 'ReviewItem', 'review_items', 'correction', 'Review',
@@ -75,16 +76,17 @@ class ReviewItem:
 def review_items(run, # run directory, 'prior', or (model, config)
                  input, # a folder of frames, or a video
                  work, # a folder for a video's frames
-                 progress:bool=False # show a progress bar
+                 progress:bool=False, # show a progress bar
+                 tip_head=None # as `predict_folder`'s (default: the run's own head)
                 ) -> list[ReviewItem]: # least confident first (ties: in name order)
     "Predict and localize every frame of `input` with the run: the frames in review order."
     from tqdm.auto import tqdm
-    mc = load_run(run) if isinstance(run, (str, Path)) else run
+    mc, head = load_run(run) if isinstance(run, (str, Path)) else run, run_tip_head(run, tip_head)
     src = dict(frame_sources(input, work)); items = []
     for n, raw, prob, m in tqdm(predict_stream(mc, ((n, read_raw(p)) for n, p in src.items())),
                                 total=len(src), desc='needle_review', disable=not progress):
         if isinstance(raw, Fault): raise ValueError(raw.reason)
-        pose = locate(prob, mc[1])
+        pose = locate(prob, mc[1]); pose = refine_tip(head, raw, pose) if head else pose
         pred = dict(tip=pose.tip, entry=pose.entry, angle_deg=pose.angle_deg) if pose else None
         items.append(ReviewItem(n, src[n], raw.shape[:2], pred, confidence(prob, m), mask_png(m)))
     return sorted(items, key=lambda it: (it.confidence, natural_key(it.name)))
