@@ -189,7 +189,7 @@ def own_head(model) -> Path|None: # what `needle_predict --model` takes
     from needle_nbdev.tiphead import own_tip_head
     if not isinstance(model, (str, Path)): return None
     if h := own_tip_head(model): return h
-    d = run_dir(model) if run_dir(model).is_dir() else run_dir(model).parent
+    d = run_dir(model); d = d if d.is_dir() else d.parent
     e = json.loads((d / 'export.json').read_text()) if (d / 'export.json').is_file() else {}
     return d / e['tip_head']['file'] if e.get('tip_head') else None
 
@@ -336,7 +336,7 @@ def export_run(run, # run directory or 'prior'
                int8=None, # folder of frames to calibrate int8 on; None: float32
                frames=None, # parity frames: a folder (the first `n`); None: synthetic 1280×720
                n:int=32, # parity frames
-               tip_head=None, # also export a tip head: 'synth' or .keras (default: the run's own)
+               tip_head=None, # a tip head: 'synth', .keras or 'none' (default: the run's own)
                force:bool=False # replace an existing OUT
               ) -> Path: # OUT
     "Export a run's model (and tip head) to `format`, checked against Keras; OUT only if it agrees."
@@ -345,7 +345,7 @@ def export_run(run, # run directory or 'prior'
     model, cfg = load_run(run); rd = run_dir(run)
     out = Path(out or f"{rd.name}_{format}{'_int8' if int8 else ''}")
     from needle_nbdev.tiphead import own_tip_head
-    tip_head = tip_head or own_tip_head(run)
+    tip_head = None if tip_head == 'none' else tip_head or own_tip_head(run)
     fr, calib = parity_frames(frames, n), calib_inputs(int8, cfg) if int8 else None
     with staged_dir(out, force) as st:
         f = _write_model(model, st, format, calib, size=cfg.get('size'))
