@@ -221,9 +221,11 @@ def rows() -> list:
                     f"{k} (chosen on 22–24): Rand {e['rand_error']:.3f}, pixel {e['pixel_error']:.3f}",
                     _yes(e['rand_error'] <= 0.10 and e['pixel_error'] <= 0.06)))
     if (RESULTS / 'labels_vs_masks.json').exists():
-        lv = _r('labels_vs_masks'); q = lv['ratio']
+        lv = _r('labels_vs_masks'); q = lv['ratio']; mk = lv['runs']['true masks']
         out.append(("a model trained from clicks alone ≥ 0.9× the true masks' model, held-out IoU and tip accuracy (issue 34)",
-                    f"IoU {q['iou']:.2f}×, tip accuracy {q['tip_accuracy']:.2f}× in {lv['minutes']} min each",
+                    f"IoU {q['iou']:.2f}×, tip accuracy {q['tip_accuracy']:.2f}× in {lv['minutes']} min each "
+                    f"(options: {lv.get('config', 'fixed')}; the masks' model: IoU {mk['iou']:.3f}, "
+                    f"tip {mk.get('tip_error_median') or float('nan'):.1f} px)",
                     _yes(min(q['iou'], q['tip_accuracy']) >= 0.9)))
     return out
 
