@@ -5,9 +5,12 @@ The goal (issue 34): the clicks' model reaches at least 0.9x the masks' model, i
 (the masks' median tip error over the clicks').
 
     python labels_vs_masks.py --minutes 5                  # from bench/; writes results/labels_vs_masks.{json,md}
+    python labels_vs_masks.py --minutes 5 --seeds 1        # one seed each (a third of the time)
     python labels_vs_masks.py --minutes 5 --config fixed   # the fixed configuration below instead of the plan
 
-The two runs train one after the other (`nice`), on the same data, so that they share the machine's load.
+The runs train one after the other (`nice`), on the same data, alternating between the two kinds of label
+seed by seed, so that they share the machine's load. Each figure is the mean over the seeds (3 by default):
+a single short run on a 2-core machine is noisy, and the standard deviation over the seeds shows how much.
 `--config plan` (the default) trains what a user gets: `needle_train`'s plan for each folder (the drawn masks'
 fingerprint differs from the true masks', so the plan may pick another input size). `--config fixed`
 trains one small configuration (`--no_plan`, a small U-Net at 192x320 from scratch, a cosine schedule over the
@@ -62,37 +65,57 @@ def score(run:Path, test:Path) -> dict:
     r = evaluate(run, test / 'images', test / 'masks', test / 'poses.csv', progress=False)
     return {k: r[k] for k in ('iou', 'dice', 'tip_error_median', 'detection_recall') if k in r}
 
+def one_run(name:str, args:list, minutes:float, opts:list, te:Path) -> dict:
+    "Train one configuration with one seed and score it on the held-out insertions."
+    run, wall = train(name, args, minutes, opts)
+    cfg = json.loads((run / 'config.json').read_text())
+    load = round(os.getloadavg()[0], 1)                       # the machine's load when this run ended
+    r = dict(wall_s=round(wall, 1), epochs=cfg['epochs_run'], size=cfg['size'], load_1min=load,
+             init=cfg.get('init'), filters=cfg.get('filters'), channels=cfg.get('channels'), **score(run, te))
+    if (run / 'labels' / 'labels.json').is_file():
+        w = [v for v in json.loads((run / 'labels' / 'labels.json').read_text())['widths'].values() if v]
+        r['drawn_width_median_px'] = round(float(np.median(w)), 2)
+    return r
+
+def summary(per_seed:list) -> dict:
+    "The mean of each figure over the seeds, its standard deviation (`*_sd`) and the runs themselves."
+    nan, out = float('nan'), dict(seeds=per_seed)
+    for k in ('wall_s', 'epochs', 'iou', 'dice', 'tip_error_median', 'detection_recall'):
+        v = np.array([r.get(k) if r.get(k) is not None else nan for r in per_seed], float)
+        out[k], out[f'{k}_sd'] = round(float(np.mean(v)), 4), round(float(np.std(v, ddof=1)) if len(v) > 1 else 0.0, 4)
+    return out
+
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('--minutes', type=float, default=5.0)
     ap.add_argument('--config', choices=('plan', 'fixed'), default='plan')
-    a = ap.parse_args(); opts = FIXED if a.config == 'fixed' else ['--seed', '0']
+    ap.add_argument('--seeds', type=int, default=3, help='seeds per kind of label (runs alternate between them)')
+    a = ap.parse_args()
     tr = write_insertions(WORK / 'data' / 'train', TRAIN, STEP['train'], CLICK_SD)
     te = write_insertions(WORK / 'data' / 'test', TEST, STEP['test'])
     cfgs = {'true masks': ['--images', str(tr / 'images'), '--masks', str(tr / 'masks')],
             'clicks alone (--labels)': ['--images', str(tr / 'images'), '--labels', str(tr / 'clicks.csv')]}
-    res = {}
-    for name, args in cfgs.items():
-        run, wall = train(name.split(' (')[0].replace(' ', '_'), args, a.minutes, opts)
-        cfg = json.loads((run / 'config.json').read_text())
-        load = round(os.getloadavg()[0], 1)                   # the machine's load when this run ended
-        res[name] = dict(wall_s=round(wall, 1), epochs=cfg['epochs_run'], size=cfg['size'], load_1min=load,
-                         init=cfg.get('init'), filters=cfg.get('filters'), channels=cfg.get('channels'),
-                         **score(run, te))
-        if (run / 'labels' / 'labels.json').is_file():
-            w = [v for v in json.loads((run / 'labels' / 'labels.json').read_text())['widths'].values() if v]
-            res[name]['drawn_width_median_px'] = round(float(np.median(w)), 2)
-        print(name, res[name], flush=True)
+    runs = {n: [] for n in cfgs}
+    for seed in range(a.seeds):                       # masks, clicks, masks, ...: both see the same load
+        opts = FIXED[:-1] + [str(seed)] if a.config == 'fixed' else ['--seed', str(seed)]
+        for name, args in cfgs.items():
+            tag = name.split(' (')[0].replace(' ', '_') + f'_s{seed}'
+            runs[name].append(dict(seed=seed, **one_run(tag, args, a.minutes, opts, te)))
+            print(name, runs[name][-1], flush=True)
+    res = {n: summary(v) for n, v in runs.items()}
     m, c = res['true masks'], res['clicks alone (--labels)']
     nan = float('nan'); te_ = lambda r: r.get('tip_error_median') or nan
     ratio = dict(iou=round(c['iou'] / m['iou'], 3) if m['iou'] else nan,
                  tip_accuracy=round(te_(m) / te_(c), 3))
-    rows = [f"| {n} | {r['wall_s'] / 60:.1f} | {r['epochs']} | {r['iou']:.3f} | {te_(r):.1f} | "
-            f"{r.get('detection_recall', float('nan')):.2f} |" for n, r in res.items()]
-    table = ("| trained from | wall min | epochs | held-out IoU | median tip error px | detection recall |\n"
-             "|---|---|---|---|---|---|\n" + '\n'.join(rows) +
+    rows = [f"| {n} | {r['wall_s'] / 60:.1f} | {r['epochs']:.0f} | {r['iou']:.3f} ± {r['iou_sd']:.3f} | "
+            f"{te_(r):.1f} ± {r['tip_error_median_sd']:.1f} | {r['detection_recall']:.2f} |" for n, r in res.items()]
+    table = (f"| trained from | wall min | epochs | held-out IoU (mean ± sd of {a.seeds} seeds) | "
+             "median tip error px | detection recall |\n|---|---|---|---|---|---|\n" + '\n'.join(rows) +
              f"\n\nClicks / masks: IoU {ratio['iou']:.2f}x, tip accuracy (masks' error / clicks' error) "
              f"{ratio['tip_accuracy']:.2f}x (goal: at least 0.9x each).")
-    save('labels_vs_masks', dict(minutes=a.minutes, config=a.config, options=opts, train_insertions=TRAIN, test_insertions=TEST, size=SIZE,
-                                 frames_per_insertion={k: N // v for k, v in STEP.items()}, click_sd_px=CLICK_SD, runs=res, ratio=ratio), table)
+    save('labels_vs_masks', dict(minutes=a.minutes, config=a.config, seeds=a.seeds,
+                                 options=['--seed', 'N'] if a.config == 'plan' else FIXED,
+                                 train_insertions=TRAIN, test_insertions=TEST, size=SIZE,
+                                 frames_per_insertion={k: N // v for k, v in STEP.items()}, click_sd_px=CLICK_SD,
+                                 runs=res, ratio=ratio), table)
 
 if __name__ == '__main__': main()

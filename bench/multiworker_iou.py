@@ -3,7 +3,7 @@
     python bench/multiworker_iou.py [--minutes 1.5] [--seeds 0,1,2] [--batch 8] [--size 128]
 
 Both configurations run the same code path (`needle_train --strategy multiworker`: the custom loop of the
-distributed chapter, batch-norm statistics synchronised across workers when there are two) on the same 40
+distributed chapter; with two workers, their batch-norm statistics pooled at each epoch's end, the default) on the same 40
 synthetic training frames, with the `fast` preset (batch normalisation throughout), the same global batch
 and the same time limit on the training loop (`--minutes`); the two workers are two processes on loopback
 ports and share this machine's cores. Each run is then scored on 20 held-out synthetic frames (another

@@ -11,7 +11,8 @@ from .runs import read_config
 
 # %% auto #0
 __all__ = ['cluster_resolver', 'make_strategy', 'worker_role', 'worker_dir', 'shard', 'start_worker', 'fit_multiworker',
-           'newest_backup', 'resume_command', 'lost_worker_message', 'stderr_to', 'synchronize_batch_norm']
+           'newest_backup', 'resume_command', 'lost_worker_message', 'stderr_to', 'synchronize_batch_norm',
+           'average_batch_norm']
 
 # %% ../nbs/04b_distributed.ipynb #048f195a
 def cluster_resolver(kind:str|None=None, # None or 'tf_config' (TF_CONFIG), or 'slurm' (Slurm's)
@@ -210,6 +211,7 @@ def _loop(model, strategy, train_ds, val_ds, loss_fn, cfg, backup, callbacks) ->
     for e in range(start, cfg['epochs']):
         for cb in cbs: cb.on_epoch_begin(e)
         te = time.time(); loss, t1 = _epoch(model, step, it, cbs, cfg, e); logs = dict(loss=loss)
+        average_batch_norm(model, strategy)     # one collective an epoch (not one per step)
         logs['val_loss'] = _all_mean(strategy, _val_loss(model, loss_fn, val_ds))
         for cb in cbs: cb.on_epoch_end(e, logs)
         mgr.save(checkpoint_number=e + 1)
@@ -275,11 +277,32 @@ def stderr_to(path # the file to append to
 
 # %% ../nbs/04b_distributed.ipynb #36f9283a
 def synchronize_batch_norm(model, # a Keras model, not yet traced
-                           strategy # the strategy it trains under
+                           strategy, # the strategy it trains under
+                           on:bool|None=None # None: the environment variable NEEDLE_SYNC_BN=1
                           ) -> int: # the number of layers switched
-    "Every BatchNormalization layer of `model` on the global batch's statistics, if replicas > 1."
+    "Every BatchNormalization layer of `model` on the global batch's statistics, if asked for."
     import keras
-    if strategy.num_replicas_in_sync < 2: return 0
+    on = os.environ.get('NEEDLE_SYNC_BN', '0') == '1' if on is None else on
+    if not on or strategy.num_replicas_in_sync < 2: return 0
     bns = [l for l in model.layers if isinstance(l, keras.layers.BatchNormalization)]
     for l in bns: l.synchronized = True
     return len(bns)
+
+
+# %% ../nbs/04b_distributed.ipynb #aede4e42
+def average_batch_norm(model, # a Keras model, trained under `strategy`
+                       strategy # the strategy it trains under; every worker must call this
+                      ) -> int: # the number of layers pooled
+    "Every BatchNormalization layer's running statistics pooled over the replicas (equal shares)."
+    import keras, tensorflow as tf
+    bns = [l for l in model.layers if isinstance(l, keras.layers.BatchNormalization)]
+    if strategy.num_replicas_in_sync < 2 or not bns: return 0
+    def local():                                  # this replica's means and second moments
+        return tf.concat([t for l in bns for t in (l.moving_mean.value, l.moving_variance.value
+                                                   + tf.square(l.moving_mean.value))], 0)
+    pooled, k = strategy.reduce('MEAN', strategy.run(local), axis=None).numpy(), 0
+    for l in bns:
+        n = l.moving_mean.shape[0]; m, m2 = pooled[k:k + n], pooled[k + n:k + 2 * n]; k += 2 * n
+        l.moving_mean.assign(m); l.moving_variance.assign(np.maximum(m2 - m * m, 0))
+    return len(bns)
+
