@@ -228,6 +228,13 @@ def rows() -> list:
                     f"(options: {lv.get('config', 'fixed')}; the masks' model: IoU {mk['iou']:.3f}, "
                     f"tip {mk.get('tip_error_median') or float('nan'):.1f} px)",
                     _yes(min(q['iou'], q['tip_accuracy']) >= 0.9)))
+    if (RESULTS / 'runtimes.json').exists() and 'tip_truth_px' in _r('runtimes')['runtimes']['keras fp32']:
+        rs = _r('runtimes')['runtimes']; ref = rs['keras fp32']['tip_truth_px']
+        q = {k: v for k, v in rs.items() if k.endswith('int8')}
+        out.append(("int8: mask IoU ≥ 0.99 against fp32, median tip error within 0.5 px of fp32's (issue 35)",
+                    '; '.join(f"{k}: IoU {v['mean_iou']:.4f}, tip {v['tip_truth_px']:.2f} px" for k, v in q.items())
+                    + f" (fp32: {ref:.2f} px)",
+                    _yes(all(v['mean_iou'] >= 0.99 and v['tip_truth_px'] - ref <= 0.5 for v in q.values()))))
     return out
 
 def main():
