@@ -179,23 +179,23 @@ def _mode_size(fp:dict, kind:str, thin:float, depth:int|None=None) -> dict:
                 why=f"native-resolution {t}x{t} tiles: {why} (3x the objects' length, at most 256)")
 
 # %% ../nbs/04d_plan.ipynb #467be911
+_STEP_PER_FORWARD = 3.3   # a training step's time over a forward pass's (the slow cell below)
+
 def measure_step(filters:tuple, # channels per level
                  tile:tuple, # (h, w) input
                  batch:int, # batch size
                  channels:int=1, # input channels
-                 steps:int=3 # timed steps (after two warm-up steps)
+                 steps:int=3 # timed forward passes (after one that traces)
                 ) -> float: # seconds per training step
-    "Time a training step of a U-Net on this machine."
-    import keras
+    "A training step's time on this machine, from timed forward passes of the same U-Net."
     from needle_nbdev.unet import build_unet
     m = build_unet((*tile, channels), list(filters), activation='elu', batch_norm=True)
-    m.compile(keras.optimizers.Adam(1e-3), 'binary_crossentropy')
     x = np.random.default_rng(0).random((batch, *tile, channels), np.float32)
-    y = (x[..., :1] > 0.5).astype(np.float32)
-    for _ in range(2): m.train_on_batch(x, y)
+    m.predict_on_batch(x)
     t = time.perf_counter()
-    for _ in range(steps): m.train_on_batch(x, y)
-    return (time.perf_counter() - t) / steps
+    for _ in range(steps): m.predict_on_batch(x)
+    return _STEP_PER_FORWARD * (time.perf_counter() - t) / steps
+
 
 # %% ../nbs/04d_plan.ipynb #2775e94f
 def _levels(f0:int, depth:int, slow:bool=False) -> list:
