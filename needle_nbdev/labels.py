@@ -208,25 +208,52 @@ def _aligned_profile(P:np.ndarray, shift:int=16, rounds:int=2) -> np.ndarray:
         ref = np.mean([np.roll(p, k) for p, k in zip(P, best)], 0)
     return ref
 
+# %% ../nbs/14_labels.ipynb #78af830a
+def _channels(img:np.ndarray) -> list:
+    "The frame's channels to look for a needle in: itself if gray, its CIE Lab channels if colour."
+    f = np.asarray(img, np.float32)
+    if f.ndim == 3 and f.shape[2] >= 3:
+        f = cv2.cvtColor(np.ascontiguousarray(f[..., :3]), cv2.COLOR_RGB2Lab)  # float RGB in [0, 1]
+    return [f[..., k] for k in range(f.shape[2])] if f.ndim == 3 else [f]
+
+# %% ../nbs/14_labels.ipynb #5c1ace04
+def _half_max_edges(d:np.ndarray, s:np.ndarray, c:float, reach:float) -> tuple:
+    "Where the profile `d` first falls below half its peak (within `reach` of `c`), on each side."
+    core = np.abs(s - c) <= reach; i = np.flatnonzero(core)[np.argmax(np.abs(d[core]))]
+    v, out = d * np.sign(d[i]) - abs(d[i]) / 2, []
+    for sg in (-1, 1):
+        j = i
+        while 0 <= j + sg < len(s) and abs(s[j + sg] - c) <= reach and v[j + sg] >= 0: j += sg
+        k = j + sg; cross = 0 <= k < len(s) and v[k] < 0
+        out.append(s[j] + sg * (s[1] - s[0]) * (v[j] / (v[j] - v[k]) if cross else 0))
+    return tuple(out)
+
+# %% ../nbs/14_labels.ipynb #9584eaef
+def _channel_profile(ch:np.ndarray, at, nrm, s, reach:float) -> tuple:
+    "(contrast to noise, mean aligned profile less its background's slope, core) of a channel."
+    xy = at[:, None, :] + s[None, :, None] * nrm[:, None, :]                    # n × S × 2
+    P = cv2.remap(np.ascontiguousarray(ch, np.float32), xy[..., 0].astype(np.float32),
+                  xy[..., 1].astype(np.float32), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    P = P - np.median(P, 1, keepdims=True); ref = _aligned_profile(P)
+    w = np.abs(ref) * (np.abs(s) <= reach); c = float(s @ w / max(w.sum(), 1e-9))  # the core
+    far = (np.abs(s - c) > reach) & (np.abs(s - c) <= reach + 6)
+    d = ref - np.polyval(np.polyfit(s[far], ref[far], 1), s)                  # background slope out
+    noise = d[far].std() + P[:, far].std() / np.sqrt(len(P)) + 1e-6
+    return float(np.abs(d[np.abs(s - c) <= reach]).max() / noise), d, c
+
 # %% ../nbs/14_labels.ipynb #0843d1a5
-def estimate_width(gray:np.ndarray, # H×W float frame (or H×W×1)
+def estimate_width(img:np.ndarray, # H×W or H×W×C float frame in [0, 1] (gray or RGB)
                    points, # the needle's points, entry to tip
-                   reach:float=6, # the core within this distance of the line, the edges of the core
+                   reach:float=6, # the core within this distance of the line; its half-maximum too
                    n:int=31 # profiles along the line
                   ) -> float: # px, clipped to [1, 30]
-    "The needle's width: the distance between its edges on the aligned mean profile across it."
-    g = np.asarray(gray, np.float32).reshape(gray.shape[:2])
+    "The needle's width: the full width at half maximum across it, in the channel it stands out in."
     at, nrm = _polyline_at(points, np.linspace(0.2, 0.8, n))
     s = np.arange(-20, 20.125, 0.25, dtype=np.float32)
-    xy = at[:, None, :] + s[None, :, None] * nrm[:, None, :]                    # n × S × 2
-    P = cv2.remap(g, xy[..., 0].astype(np.float32), xy[..., 1].astype(np.float32),
-                  cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-    ref = _aligned_profile(P - np.median(P, 1, keepdims=True))
-    w = np.abs(ref) * (np.abs(s) <= reach); c = float(s @ w / max(w.sum(), 1e-9))  # the core
-    gr = np.abs(np.gradient(ref)) * (np.abs(s - c) <= reach)
-    if gr.max() <= 0: return 1.0
-    on = np.flatnonzero(gr >= gr.max() / 2)
-    return float(np.clip((on[-1] - on[0]) * 0.25, 1, 30))
+    prof = [_channel_profile(ch, at, nrm, s, reach) for ch in _channels(img)]
+    _, d, c = max(prof, key=lambda t: t[0])                   # the channel with the best contrast
+    lo, hi = _half_max_edges(d, s, c, reach)
+    return float(np.clip(hi - lo, 1, 30))
 
 # %% ../nbs/14_labels.ipynb #a5765af7
 def draw_label(points, # [(x, y), ...] entry to tip, or None (no needle)
@@ -274,12 +301,12 @@ def label_mask(image, # image file (or an array as stored)
                where:str='labels', name:str='image' # for messages
               ) -> tuple: # (uint8 H×W mask {0, 1}, width used or None)
     "A frame's mask drawn from its label, at a given or estimated width; points checked."
-    gray = read_image(image)[..., 0]
-    _check_inside(points, gray.shape, where, name)
-    if points is None: return np.zeros(gray.shape, np.uint8), None
+    img = read_image(image, gray=None)                   # colour helps `estimate_width`
+    _check_inside(points, img.shape, where, name)
+    if points is None: return np.zeros(img.shape[:2], np.uint8), None
     if len(points) < 2: raise ValueError(f"{where}: {name} has one point; the needle needs two")
-    w = float(needle_width) if needle_width else estimate_width(gray, points)
-    return draw_label(points, gray.shape, w), w
+    w = float(needle_width) if needle_width else estimate_width(img, points)
+    return draw_label(points, img.shape, w), w
 
 # %% ../nbs/14_labels.ipynb #7abaf456
 def write_label_data(images, # folder of frames
