@@ -226,7 +226,10 @@ def rows() -> list:
                     f"IoU {q['iou']:.2f}×, tip accuracy {q['tip_accuracy']:.2f}× in {lv['minutes']} min each, "
                     f"mean of {lv.get('seeds', 1)} seed(s) "
                     f"(options: {lv.get('config', 'fixed')}; the masks' model: IoU {mk['iou']:.3f}, "
-                    f"tip {mk.get('tip_error_median') or float('nan'):.1f} px)",
+                    f"tip {mk.get('tip_error_median') or float('nan'):.1f} px)"
+                    + (f"; on the same frames: tips within {lv['tip_ok_px']:g} px {q['tip_within_10px']:.2f}×, "
+                       f"median tip error where both found the needle {q['tip_paired']:.2f}×"
+                       if 'tip_paired' in q else ''),
                     _yes(min(q['iou'], q['tip_accuracy']) >= 0.9)))
     if (RESULTS / 'runtimes.json').exists() and 'tip_truth_px' in _r('runtimes')['runtimes']['keras fp32']:
         rs = _r('runtimes')['runtimes']; ref = rs['keras fp32']['tip_truth_px']

@@ -7,6 +7,7 @@ The goal (issue 34): the clicks' model reaches at least 0.9x the masks' model, i
     python labels_vs_masks.py --minutes 5                  # from bench/; writes results/labels_vs_masks.{json,md}
     python labels_vs_masks.py --minutes 5 --seeds 1        # one seed each (a third of the time)
     python labels_vs_masks.py --minutes 5 --config fixed   # the fixed configuration below instead of the plan
+    python labels_vs_masks.py --minutes 5 --seeds 6 --rescore  # score the saved runs again (no training)
 
 The runs train one after the other (`nice`), on the same data, alternating between the two kinds of label
 seed by seed, so that they share the machine's load. Each figure is the mean over the seeds (3 by default):
@@ -20,7 +21,7 @@ nothing on the held-out insertions: too weak a reference to compare labels again
 import argparse, json, os, subprocess, sys, time
 from pathlib import Path
 import numpy as np, cv2
-from _common import save
+from _common import save, RESULTS, this_command
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / 'runs' / 'labels_vs_masks'
@@ -30,6 +31,7 @@ STEP = dict(train=3, test=4)                            # every 3rd (4th) frame:
 FIXED = ['--no_plan', '--size', '192,320', '--filters', '8,16,32,64', '--batch_size', '8', '--epochs', '100000',
          '--cosine', '--early_stopping', '0', '--reduce_lr', '0', '--seed', '0']
 CLICK_SD = 1.0                                          # px: two clicks are not exact
+TIP_OK = 10.0                                           # px: a tip found within this is correct
 
 def write_insertions(d:Path, seeds, step:int, noise:float=0.0, seed:int=0):
     "Frames, true masks and the true poses (and clicks with `noise`) of synthetic insertions."
@@ -60,16 +62,30 @@ def train(name:str, args:list, minutes:float, opts:list) -> tuple:
     return run, time.time() - t0
 
 def score(run:Path, test:Path) -> dict:
-    "Held-out IoU and tip errors (needle_evaluate's path, against the true masks and poses)."
+    """Held-out IoU and tip errors (needle_evaluate's path, against the true masks and poses), and each needle
+    frame's tip error (None: no needle found), so that tips can also be compared on the same frames."""
     from needle_nbdev.predict import evaluate
+    from needle_nbdev.runs import load_run
+    from needle_nbdev.io import pair_files, read_poses
     r = evaluate(run, test / 'images', test / 'masks', test / 'poses.csv', progress=False)
-    return {k: r[k] for k in ('iou', 'dice', 'tip_error_median', 'detection_recall') if k in r}
+    out = {k: r[k] for k in ('iou', 'dice', 'tip_error_median', 'detection_recall') if k in r}
+    mc, head = load_run(run), run / 'tip_head.keras'
+    per, gt = {}, read_poses(test / 'poses.csv')
+    for ip, mp in pair_files(test / 'images', test / 'masks'):
+        if gt[ip.name]['tip'] is None: continue                   # tips are scored on needle frames
+        f = evaluate(mc, pairs=[(ip, mp)], poses=test / 'poses.csv', progress=False,
+                     tip_head=str(head) if head.is_file() else 'none')
+        per[ip.name] = f.get('tip_error_median')                  # None: the needle was missed
+    out['tip_errors'] = per
+    out['tip_within_10px'] = round(sum(e is not None and e <= TIP_OK for e in per.values()) / max(len(per), 1), 4)
+    return out
 
-def one_run(name:str, args:list, minutes:float, opts:list, te:Path) -> dict:
-    "Train one configuration with one seed and score it on the held-out insertions."
-    run, wall = train(name, args, minutes, opts)
+def one_run(name:str, args:list, minutes:float, opts:list, te:Path, before:dict|None=None) -> dict:
+    "Train one configuration with one seed (or, with `before`, rescore its run) on the held-out insertions."
+    if before is None: run, wall = train(name, args, minutes, opts)
+    else: run, wall = WORK / 'runs' / name, before['wall_s']
     cfg = json.loads((run / 'config.json').read_text())
-    load = round(os.getloadavg()[0], 1)                       # the machine's load when this run ended
+    load = before['load_1min'] if before else round(os.getloadavg()[0], 1)  # the load when this run ended
     r = dict(wall_s=round(wall, 1), epochs=cfg['epochs_run'], size=cfg['size'], load_1min=load,
              init=cfg.get('init'), filters=cfg.get('filters'), channels=cfg.get('channels'), **score(run, te))
     if (run / 'labels' / 'labels.json').is_file():
@@ -80,7 +96,7 @@ def one_run(name:str, args:list, minutes:float, opts:list, te:Path) -> dict:
 def summary(per_seed:list) -> dict:
     "The mean of each figure over the seeds, its standard deviation (`*_sd`) and the runs themselves."
     nan, out = float('nan'), dict(seeds=per_seed)
-    for k in ('wall_s', 'epochs', 'iou', 'dice', 'tip_error_median', 'detection_recall'):
+    for k in ('wall_s', 'epochs', 'iou', 'dice', 'tip_error_median', 'detection_recall', 'tip_within_10px'):
         v = np.array([r.get(k) if r.get(k) is not None else nan for r in per_seed], float)
         out[k], out[f'{k}_sd'] = round(float(np.mean(v)), 4), round(float(np.std(v, ddof=1)) if len(v) > 1 else 0.0, 4)
     return out
@@ -89,33 +105,50 @@ def main():
     ap = argparse.ArgumentParser(); ap.add_argument('--minutes', type=float, default=5.0)
     ap.add_argument('--config', choices=('plan', 'fixed'), default='plan')
     ap.add_argument('--seeds', type=int, default=3, help='seeds per kind of label (runs alternate between them)')
+    ap.add_argument('--rescore', action='store_true', help="score the last run's models again, without training")
     a = ap.parse_args()
     tr = write_insertions(WORK / 'data' / 'train', TRAIN, STEP['train'], CLICK_SD)
     te = write_insertions(WORK / 'data' / 'test', TEST, STEP['test'])
     cfgs = {'true masks': ['--images', str(tr / 'images'), '--masks', str(tr / 'masks')],
             'clicks alone (--labels)': ['--images', str(tr / 'images'), '--labels', str(tr / 'clicks.csv')]}
+    last = json.loads((RESULTS / 'labels_vs_masks.json').read_text()) if a.rescore else None
     runs = {n: [] for n in cfgs}
     for seed in range(a.seeds):                       # masks, clicks, masks, ...: both see the same load
         opts = FIXED[:-1] + [str(seed)] if a.config == 'fixed' else ['--seed', str(seed)]
         for name, args in cfgs.items():
             tag = name.split(' (')[0].replace(' ', '_') + f'_s{seed}'
-            runs[name].append(dict(seed=seed, **one_run(tag, args, a.minutes, opts, te)))
-            print(name, runs[name][-1], flush=True)
+            before = last['results']['runs'][name]['seeds'][seed] if last else None
+            runs[name].append(dict(seed=seed, **one_run(tag, args, a.minutes, opts, te, before)))
+            print(name, {k: v for k, v in runs[name][-1].items() if k != 'tip_errors'}, flush=True)
     res = {n: summary(v) for n, v in runs.items()}
     m, c = res['true masks'], res['clicks alone (--labels)']
     nan = float('nan'); te_ = lambda r: r.get('tip_error_median') or nan
+    both = [(a_['tip_errors'][f], b_['tip_errors'][f]) for a_, b_ in zip(runs['true masks'], runs['clicks alone (--labels)'])
+            for f in a_['tip_errors'] if a_['tip_errors'][f] is not None and b_['tip_errors'].get(f) is not None]
+    paired = dict(frames=len(both), masks_px=round(float(np.median([p[0] for p in both])), 2) if both else None,
+                  clicks_px=round(float(np.median([p[1] for p in both])), 2) if both else None)
     ratio = dict(iou=round(c['iou'] / m['iou'], 3) if m['iou'] else nan,
-                 tip_accuracy=round(te_(m) / te_(c), 3))
+                 tip_accuracy=round(te_(m) / te_(c), 3),
+                 tip_within_10px=round(c['tip_within_10px'] / m['tip_within_10px'], 3) if m['tip_within_10px'] else nan,
+                 tip_paired=round(paired['masks_px'] / paired['clicks_px'], 3) if both else nan)
     rows = [f"| {n} | {r['wall_s'] / 60:.1f} | {r['epochs']:.0f} | {r['iou']:.3f} ± {r['iou_sd']:.3f} | "
             f"{te_(r):.1f} ± {r['tip_error_median_sd']:.1f} | {r['detection_recall']:.2f} |" for n, r in res.items()]
     table = (f"| trained from | wall min | epochs | held-out IoU (mean ± sd of {a.seeds} seeds) | "
              "median tip error px | detection recall |\n|---|---|---|---|---|---|\n" + '\n'.join(rows) +
              f"\n\nClicks / masks: IoU {ratio['iou']:.2f}x, tip accuracy (masks' error / clicks' error) "
-             f"{ratio['tip_accuracy']:.2f}x (goal: at least 0.9x each).")
+             f"{ratio['tip_accuracy']:.2f}x (goal: at least 0.9x each).\n\n"
+             f"Each median tip error above is over the frames where that model found a needle, so a model that "
+             f"finds more needles is scored on harder frames. On the same frames: the share of held-out needle "
+             f"frames whose tip is found within {TIP_OK:g} px (a missed needle counts as wrong): masks "
+             f"{m['tip_within_10px']:.2f}, clicks {c['tip_within_10px']:.2f} ({ratio['tip_within_10px']:.2f}x); "
+             f"the median tip error on the {paired['frames']} frames (all seeds) where both models of a seed found "
+             f"the needle: masks {paired['masks_px']} px, clicks {paired['clicks_px']} px "
+             f"({ratio['tip_paired']:.2f}x).")
     save('labels_vs_masks', dict(minutes=a.minutes, config=a.config, seeds=a.seeds,
                                  options=['--seed', 'N'] if a.config == 'plan' else FIXED,
                                  train_insertions=TRAIN, test_insertions=TEST, size=SIZE,
                                  frames_per_insertion={k: N // v for k, v in STEP.items()}, click_sd_px=CLICK_SD,
-                                 runs=res, ratio=ratio), table)
+                                 tip_ok_px=TIP_OK, paired=paired, runs=res, ratio=ratio), table,
+         meta=dict(last, commands=last.get('commands', [last['command']]) + [this_command()]) if last else None)
 
 if __name__ == '__main__': main()

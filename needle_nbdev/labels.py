@@ -11,6 +11,7 @@ import numpy as np, cv2
 from .io import read_image, list_images, file_stem, staged_dir, atomic_write
 from .video import read_video
 from .localize import localize_needle
+from .plan import flat_margins
 from .tiphead import (tip_patch, tip_samples, tip_head_model, load_tip_head, TIP_PATCH,
                                   TIP_SCALE)
 
@@ -300,13 +301,16 @@ def label_mask(image, # image file (or an array as stored)
                needle_width:float|None=None, # px; None: `estimate_width` on the image
                where:str='labels', name:str='image' # for messages
               ) -> tuple: # (uint8 H×W mask {0, 1}, width used or None)
-    "A frame's mask drawn from its label, at a given or estimated width; points checked."
+    "A frame's mask drawn from its label, at a given or estimated width, off its flat borders."
     img = read_image(image, gray=None)                   # colour helps `estimate_width`
     _check_inside(points, img.shape, where, name)
     if points is None: return np.zeros(img.shape[:2], np.uint8), None
     if len(points) < 2: raise ValueError(f"{where}: {name} has one point; the needle needs two")
     w = float(needle_width) if needle_width else estimate_width(img, points)
-    return draw_label(points, img.shape, w), w
+    m = draw_label(points, img.shape, w)
+    t, b, l, r = flat_margins(img.mean(-1), np.zeros(img.shape[:2]))
+    m[:t], m[len(m) - b:], m[:, :l], m[:, m.shape[1] - r:] = 0, 0, 0, 0   # no needle is seen there
+    return m, w
 
 # %% ../nbs/14_labels.ipynb #7abaf456
 def write_label_data(images, # folder of frames

@@ -13,8 +13,8 @@ from .runs import read_config, run_dir, machine_info
 from .scenes import scene_groups, groups_source, planned_validation
 
 # %% auto #0
-__all__ = ['DEFAULT_MINUTES', 'PLANNED', 'fingerprint', 'data_kind', 'structure_px', 'measure_step', 'step_cache', 'cached_step',
-           'plan', 'plan_folders', 'show_plan']
+__all__ = ['DEFAULT_MINUTES', 'PLANNED', 'flat_margins', 'fingerprint', 'data_kind', 'structure_px', 'measure_step', 'step_cache',
+           'cached_step', 'plan', 'plan_folders', 'show_plan']
 
 # %% ../nbs/04d_plan.ipynb #e8b3600f
 def _frame_facts(raw:np.ndarray, mraw:np.ndarray, x:np.ndarray, m:np.ndarray) -> dict:
@@ -24,12 +24,12 @@ def _frame_facts(raw:np.ndarray, mraw:np.ndarray, x:np.ndarray, m:np.ndarray) ->
     vals = np.unique(mraw if mraw.ndim == 2 else mraw[..., 0])
     d = dict(h=m.shape[0], w=m.shape[1], channels=ch, dtype=str(raw.dtype),
              mean=float(g.mean()), std=float(g.std()), fg=float(m.mean()),
-             mask_values=len(vals), mask_max=float(vals.max()), margins=_margins(g, m))
+             mask_values=len(vals), mask_max=float(vals.max()), margins=flat_margins(g, m))
     if x.shape[-1] == 3: d['colour'] = _colour_gain(x, m)
     return d
 
 # %% ../nbs/04d_plan.ipynb #2f271440
-def _margins(g:np.ndarray, m:np.ndarray, tol:float=0.02) -> tuple:
+def flat_margins(g:np.ndarray, m:np.ndarray, tol:float=0.02) -> tuple:
     "Flat borders of a gray frame that hold no foreground, in px: (top, bottom, left, right)."
     r = np.flatnonzero((g.std(1) > tol) | m.any(1)); c = np.flatnonzero((g.std(0) > tol) | m.any(0))
     if not len(r) or not len(c): return (0, 0, 0, 0)                       # a blank frame
