@@ -2,7 +2,9 @@
 masks of synthetic insertions and once from clicks alone (each frame's entry and tip, with 1 px of click noise,
 drawn into masks at the width `estimate_width` measures on the frame), both scored on held-out insertions.
 The goal (issue 34): the clicks' model reaches at least 0.9x the masks' model, in IoU and in tip accuracy
-(the masks' median tip error over the clicks').
+(the masks' median tip error over the clicks'). Each model's median tip error is over the frames where it found
+a needle, so the tips are also compared on the same frames: the share of needle frames whose tip is within
+TIP_OK px (a miss counts as wrong), and the median tip error on the frames where both models of a seed found it.
 
     python labels_vs_masks.py --minutes 5                  # from bench/; writes results/labels_vs_masks.{json,md}
     python labels_vs_masks.py --minutes 5 --seeds 1        # one seed each (a third of the time)
