@@ -10,6 +10,7 @@ TIP_OK px (a miss counts as wrong), and the median tip error on the frames where
     python labels_vs_masks.py --minutes 5 --seeds 1        # one seed each (a third of the time)
     python labels_vs_masks.py --minutes 5 --config fixed   # the fixed configuration below instead of the plan
     python labels_vs_masks.py --minutes 5 --seeds 6 --rescore  # score the saved runs again (no training)
+    python labels_vs_masks.py --minutes 10 --name labels_vs_masks_10min  # results/NAME.*, runs/NAME/
 
 The runs train one after the other (`nice`), on the same data, alternating between the two kinds of label
 seed by seed, so that they share the machine's load. Each figure is the mean over the seeds (3 by default):
@@ -26,7 +27,7 @@ import numpy as np, cv2
 from _common import save, RESULTS, this_command
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = ROOT / 'runs' / 'labels_vs_masks'
+WORK = ROOT / 'runs' / 'labels_vs_masks'                # runs/NAME with --name
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL='3', PYTHONUNBUFFERED='1')
 TRAIN, TEST, SIZE, N = tuple(range(101, 113)), tuple(range(201, 205)), (360, 640), 24
 STEP = dict(train=3, test=4)                            # every 3rd (4th) frame: many needles, few frames each
@@ -108,12 +109,15 @@ def main():
     ap.add_argument('--config', choices=('plan', 'fixed'), default='plan')
     ap.add_argument('--seeds', type=int, default=3, help='seeds per kind of label (runs alternate between them)')
     ap.add_argument('--rescore', action='store_true', help="score the last run's models again, without training")
+    ap.add_argument('--name', default='labels_vs_masks', help='results/NAME.{json,md} and the work folder runs/NAME')
     a = ap.parse_args()
+    global WORK
+    WORK = ROOT / 'runs' / a.name
     tr = write_insertions(WORK / 'data' / 'train', TRAIN, STEP['train'], CLICK_SD)
     te = write_insertions(WORK / 'data' / 'test', TEST, STEP['test'])
     cfgs = {'true masks': ['--images', str(tr / 'images'), '--masks', str(tr / 'masks')],
             'clicks alone (--labels)': ['--images', str(tr / 'images'), '--labels', str(tr / 'clicks.csv')]}
-    last = json.loads((RESULTS / 'labels_vs_masks.json').read_text()) if a.rescore else None
+    last = json.loads((RESULTS / f'{a.name}.json').read_text()) if a.rescore else None
     runs = {n: [] for n in cfgs}
     for seed in range(a.seeds):                       # masks, clicks, masks, ...: both see the same load
         opts = FIXED[:-1] + [str(seed)] if a.config == 'fixed' else ['--seed', str(seed)]
@@ -146,7 +150,7 @@ def main():
              f"the median tip error on the {paired['frames']} frames (all seeds) where both models of a seed found "
              f"the needle: masks {paired['masks_px']} px, clicks {paired['clicks_px']} px "
              f"({ratio['tip_paired']:.2f}x).")
-    save('labels_vs_masks', dict(minutes=a.minutes, config=a.config, seeds=a.seeds,
+    save(a.name, dict(minutes=a.minutes, config=a.config, seeds=a.seeds,
                                  options=['--seed', 'N'] if a.config == 'plan' else FIXED,
                                  train_insertions=TRAIN, test_insertions=TEST, size=SIZE,
                                  frames_per_insertion={k: N // v for k, v in STEP.items()}, click_sd_px=CLICK_SD,
