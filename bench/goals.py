@@ -191,6 +191,18 @@ def stale() -> list:
 def _r(name): return json.loads((RESULTS / f'{name}.json').read_text())['results']
 def _yes(ok): return 'yes' if ok else '**no**'
 
+def _labels_row(lv:dict, goal:str) -> tuple:
+    "The goals row of one labels_vs_masks results file: clicks against masks."
+    q, mk = lv['ratio'], lv['runs']['true masks']
+    return (goal, f"IoU {q['iou']:.2f}×, tip accuracy {q['tip_accuracy']:.2f}× in {lv['minutes']} min each, "
+                  f"mean of {lv.get('seeds', 1)} seed(s) "
+                  f"(options: {lv.get('config', 'fixed')}; the masks' model: IoU {mk['iou']:.3f}, "
+                  f"tip {mk.get('tip_error_median') or float('nan'):.1f} px)"
+                  + (f"; on the same frames: tips within {lv['tip_ok_px']:g} px {q['tip_within_10px']:.2f}×, "
+                     f"median tip error where both found the needle {q['tip_paired']:.2f}×"
+                     if 'tip_paired' in q else ''),
+            _yes(min(q['iou'], q['tip_accuracy']) >= 0.9))
+
 def rows() -> list:
     "(goal, measured, met?) rows, each computed from a results file."
     s1, s2, s3, s4, s5 = (_r(f'suite_{i}_{n}') for i, n in ((1, 'training'), (2, 'inference'), (3, 'overlap_tile'),
@@ -225,26 +237,10 @@ def rows() -> list:
         out.append(("ISBI slices 25–29: Rand error ≤ 0.10 and pixel error ≤ 0.06 in 30 min of CPU training",
                     f"{k} (chosen on 22–24): Rand {e['rand_error']:.3f}, pixel {e['pixel_error']:.3f}",
                     _yes(e['rand_error'] <= 0.10 and e['pixel_error'] <= 0.06)))
-    if (RESULTS / 'labels_vs_masks.json').exists():
-        lv = _r('labels_vs_masks'); q = lv['ratio']; mk = lv['runs']['true masks']
-        out.append(("a model trained from clicks alone ≥ 0.9× the true masks' model, held-out IoU and tip accuracy (issue 34)",
-                    f"IoU {q['iou']:.2f}×, tip accuracy {q['tip_accuracy']:.2f}× in {lv['minutes']} min each, "
-                    f"mean of {lv.get('seeds', 1)} seed(s) "
-                    f"(options: {lv.get('config', 'fixed')}; the masks' model: IoU {mk['iou']:.3f}, "
-                    f"tip {mk.get('tip_error_median') or float('nan'):.1f} px)"
-                    + (f"; on the same frames: tips within {lv['tip_ok_px']:g} px {q['tip_within_10px']:.2f}×, "
-                       f"median tip error where both found the needle {q['tip_paired']:.2f}×"
-                       if 'tip_paired' in q else ''),
-                    _yes(min(q['iou'], q['tip_accuracy']) >= 0.9)))
-    if (RESULTS / 'labels_vs_masks_10min.json').exists():
-        lv = _r('labels_vs_masks_10min'); q = lv['ratio']; mk = lv['runs']['true masks']
-        out.append(("the same at `needle_train`'s default budget (issue 34)",
-                    f"IoU {q['iou']:.2f}×, tip accuracy {q['tip_accuracy']:.2f}× in {lv['minutes']} min each, "
-                    f"mean of {lv.get('seeds', 1)} seed(s) (the masks' model: IoU {mk['iou']:.3f}, "
-                    f"tip {mk.get('tip_error_median') or float('nan'):.1f} px); on the same frames: tips within "
-                    f"{lv['tip_ok_px']:g} px {q['tip_within_10px']:.2f}×, median tip error where both found the "
-                    f"needle {q['tip_paired']:.2f}×",
-                    _yes(min(q['iou'], q['tip_accuracy']) >= 0.9)))
+    for name, goal in (('labels_vs_masks', "a model trained from clicks alone ≥ 0.9× the true masks' model, "
+                                           "held-out IoU and tip accuracy (issue 34)"),
+                       ('labels_vs_masks_10min', "the same at `needle_train`'s default budget (issue 34)")):
+        if (RESULTS / f'{name}.json').exists(): out.append(_labels_row(_r(name), goal))
     if (RESULTS / 'runtimes.json').exists() and 'tip_truth_px' in _r('runtimes')['runtimes']['keras fp32']:
         rs = _r('runtimes')['runtimes']; ref = rs['keras fp32']['tip_truth_px']
         q = {k: v for k, v in rs.items() if k.endswith('int8')}

@@ -27,7 +27,7 @@ import numpy as np, cv2
 from _common import save, RESULTS, this_command
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = ROOT / 'runs' / 'labels_vs_masks'                # runs/NAME with --name
+WORK = ROOT / 'runs' / 'labels_vs_masks'                # main() sets runs/NAME (--name)
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL='3', PYTHONUNBUFFERED='1')
 TRAIN, TEST, SIZE, N = tuple(range(101, 113)), tuple(range(201, 205)), (360, 640), 24
 STEP = dict(train=3, test=4)                            # every 3rd (4th) frame: many needles, few frames each
@@ -151,10 +151,10 @@ def main():
              f"the needle: masks {paired['masks_px']} px, clicks {paired['clicks_px']} px "
              f"({ratio['tip_paired']:.2f}x).")
     save(a.name, dict(minutes=a.minutes, config=a.config, seeds=a.seeds,
-                                 options=['--seed', 'N'] if a.config == 'plan' else FIXED,
-                                 train_insertions=TRAIN, test_insertions=TEST, size=SIZE,
-                                 frames_per_insertion={k: N // v for k, v in STEP.items()}, click_sd_px=CLICK_SD,
-                                 tip_ok_px=TIP_OK, paired=paired, runs=res, ratio=ratio), table,
+                      options=['--seed', 'N'] if a.config == 'plan' else FIXED,
+                      train_insertions=TRAIN, test_insertions=TEST, size=SIZE,
+                      frames_per_insertion={k: N // v for k, v in STEP.items()}, click_sd_px=CLICK_SD,
+                      tip_ok_px=TIP_OK, paired=paired, runs=res, ratio=ratio), table,
          meta=dict(last, commands=last.get('commands', [last['command']]) + [this_command()]) if last else None)
 
 if __name__ == '__main__': main()
