@@ -36,16 +36,9 @@ def band_weights(m:np.ndarray, band:int=BAND) -> np.ndarray:
 def as_trainer(argv:list):
     """needle_train, to call from the script's top level, patched for the band: targets packed as
     (mask, weight), BCE + soft IoU over the pixels of weight 1."""
-    import keras, tensorflow as tf
+    import keras
     from keras import ops
     import needle_nbdev.train as T
-
-    def with_band(ds, *_, **__):
-        def wmap(m): return np.stack([band_weights(k[..., 0]) for k in m])[..., None]
-        def f(x, y):
-            w = tf.numpy_function(wmap, [y], tf.float32, stateful=False)
-            return x, tf.concat([y, tf.reshape(w, tf.shape(y))], -1)
-        return ds.map(f, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
     @keras.saving.register_keras_serializable(package='bench')
     class BandIouBce(keras.losses.Loss):
@@ -57,7 +50,8 @@ def as_trainer(argv:list):
             i, u = ops.sum(w * t * p), ops.sum(w * (t + p - t * p))
             return bce + 1 - (i + 1) / (u + 1)
 
-    T.with_weights, T.LOSSES['weighted_bce'] = with_band, BandIouBce()   # the packed-target path
+    T.unet_weight_map = lambda m, *_: band_weights(m)     # `with_weights` packs (mask, weight) with it
+    T.LOSSES['weighted_bce'] = BandIouBce()
     from needle_nbdev.cli import needle_train
     sys.argv = ['needle_train', *argv, '--loss', 'weighted_bce']
     return needle_train
@@ -89,9 +83,9 @@ def main():
             if tag == 'ignore_band' and not a.rescore:
                 run, _ = train(run.name, ['--images', str(tr / 'images'), '--labels', str(tr / 'clicks.csv')],
                                a.minutes, ['--seed', str(s)])
+            ep = json.loads((run / 'config.json').read_text())['epochs_run']
             for k, d in (('standard', te), ('wide', wide)):
                 r = L.score(run, d); r.pop('tip_errors')
-                ep = json.loads((run / 'config.json').read_text())['epochs_run']
                 res[name][k].append(dict(seed=s, epochs=ep, **r))
             print(name, s, {k: round(v[-1]['iou'], 3) for k, v in res[name].items()}, flush=True)
     out, rows = {}, []
