@@ -97,6 +97,14 @@ FIGURES = {
                                         'synth'],
                                command='cd bench && python labels_vs_masks.py --minutes 5 --seeds 6 && '
                                        'python labels_ignore_band.py --minutes 5 --seeds 6'),
+    'lvm_xeon': dict(source='lvm_xeon', minutes=65, shown='14_labels',
+                     modules=['labels', 'train', 'plan', 'data', 'augment', 'unet', 'predict', 'synth'],
+                     command='cd bench && python labels_vs_masks.py --minutes 5 --seeds 6 --name lvm_xeon'),
+    'labels_posthoc': dict(source='labels_posthoc', minutes=71, shown='14_labels',
+                           modules=['labels', 'train', 'plan', 'data', 'augment', 'unet', 'predict', 'synth',
+                                    'localize', 'tiphead', 'metrics'],
+                           command='cd bench && python labels_vs_masks.py --minutes 5 --seeds 6 --name lvm_xeon && '
+                                   'python labels_posthoc.py --name lvm_xeon --seeds 6'),
     'labels_vs_masks_10min': dict(source='labels_vs_masks_10min', minutes=65, shown='14_labels, benchmarks',
                                   modules=['labels', 'train', 'plan', 'data', 'augment', 'unet', 'predict',
                                            'synth'],
