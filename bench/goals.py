@@ -105,6 +105,11 @@ FIGURES = {
                                     'localize', 'tiphead', 'metrics'],
                            command='cd bench && python labels_vs_masks.py --minutes 5 --seeds 6 --name lvm_xeon && '
                                    'python labels_posthoc.py --name lvm_xeon --seeds 6'),
+    'labels_aligned': dict(source='labels_aligned', minutes=115, shown='14_labels',
+                           modules=['labels', 'train', 'plan', 'data', 'augment', 'unet', 'predict', 'synth',
+                                    'localize', 'tiphead'],
+                           command='cd bench && python labels_vs_masks.py --minutes 5 --seeds 6 --name lvm_xeon && '
+                                   'python labels_aligned.py --name lvm_xeon --minutes 5 --seeds 6'),
     'labels_vs_masks_10min': dict(source='labels_vs_masks_10min', minutes=65, shown='14_labels, benchmarks',
                                   modules=['labels', 'train', 'plan', 'data', 'augment', 'unet', 'predict',
                                            'synth'],
