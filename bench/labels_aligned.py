@@ -18,8 +18,8 @@ import argparse, json
 import numpy as np, cv2
 import labels_vs_masks as L
 from _common import save, RESULTS
+from labels_ignore_band import WIDE, score_arms, arms_table
 
-WIDE = tuple(range(201, 213)), 2                      # held-out insertions, every 2nd frame
 S = np.arange(-20, 20.125, 0.25, dtype=np.float32)   # samples across the line, px
 SHIFT = 16                                           # samples (4 px) each profile may move
 
@@ -83,34 +83,13 @@ def main():
     wide = L.write_insertions(L.ROOT / 'runs' / 'labels_ignore_band' / 'test_wide', *WIDE)
     drawn = write_moved(tr); print('drawn masks, mean IoU with the true masks:', drawn, flush=True)
     arms = {'true masks': 'true_masks', 'clicks alone (--labels)': 'clicks_alone', 'moved clicks': 'moved_clicks'}
-    res = {n: dict(standard=[], wide=[]) for n in arms}
-    for s in range(a.seeds):
-        for name, tag in arms.items():
-            run = L.WORK / 'runs' / f'{tag}_s{s}'
-            if tag == 'moved_clicks':
-                run, _ = L.train(run.name, ['--images', str(tr / 'images'), '--labels', str(tr / 'clicks_moved.csv')],
-                                 a.minutes, ['--seed', str(s)])
-            ep = json.loads((run / 'config.json').read_text())['epochs_run']
-            for k, d in (('standard', te), ('wide', wide)):
-                r = L.score(run, d); r.pop('tip_errors'); res[name][k].append(dict(seed=s, epochs=ep, **r))
-            print(name, s, {k: round(v[-1]['iou'], 3) for k, v in res[name].items()}, flush=True)
-    out = {n: {k: dict(L.summary(r), runs=r) for k, r in v.items()} for n, v in res.items()}
-    for v in out.values():
-        for o in v.values(): [o.pop(k, None) for k in ('seeds', 'wall_s', 'wall_s_sd')]
-    ratio = {n: {k: round(out[n][k]['iou'] / out['true masks'][k]['iou'], 3) for k in ('standard', 'wide')}
-             for n in list(arms)[1:]}
-    rows = [f"| {n} | {v['standard']['iou']:.3f} ± {v['standard']['iou_sd']:.3f} | {v['wide']['iou']:.3f} ± "
-            f"{v['wide']['iou_sd']:.3f} | {v['wide']['tip_within_10px']:.2f} | {v['wide']['detection_recall']:.2f} |"
-            for n, v in out.items()]
+    moved = lambda tag, s: (L.train(f'{tag}_s{s}', ['--images', str(tr / 'images'), '--labels',
+                                                    str(tr / 'clicks_moved.csv')], a.minutes, ['--seed', str(s)])[0]
+                            if tag == 'moved_clicks' else None)
+    out, ratio, table = arms_table(score_arms(arms, a.seeds, te, wide, moved), a.seeds, a.minutes)
     table = (f"Drawn masks of the training frames, mean IoU with the true masks: from the clicks {drawn['clicks']:.3f}, "
              f"from the moved clicks {drawn['moved']:.3f}. Reference runs: `{ref['command']}` ({ref['date']}, "
-             f"{ref['commit']}).\n\n"
-             f"| trained from ({a.seeds} seeds, {a.minutes:g} min each) | held-out IoU, {len(L.TEST)} insertions "
-             f"(mean ± sd) | held-out IoU, {len(WIDE[0])} insertions (mean ± sd) | tips within {L.TIP_OK:g} px, "
-             f"{len(WIDE[0])} insertions | detection recall, {len(WIDE[0])} insertions |\n|---|---|---|---|---|\n"
-             + '\n'.join(rows) + "\n\nIoU over the true masks' IoU: " +
-             '; '.join(f"{n}: {q['standard']:.2f}x ({len(L.TEST)} insertions), {q['wide']:.2f}x "
-                       f"({len(WIDE[0])} insertions)" for n, q in ratio.items()) + '.')
+             f"{ref['commit']}).\n\n" + table)
     save('labels_aligned', dict(reference=dict(results=a.name, command=ref['command'], date=ref['date'],
                                                commit=ref['commit'], machine=ref['machine']),
                                 minutes=a.minutes, seeds=a.seeds, drawn_iou=drawn, test_insertions=L.TEST,

@@ -64,6 +64,39 @@ def train(name:str, args:list, minutes:float, opts:list) -> tuple:
     if p.returncode: print(p.stdout[-2000:], p.stderr[-3000:], file=sys.stderr); raise SystemExit(f"{name} failed")
     return run, time.time() - t0
 
+def score_arms(arms:dict, seeds:int, te, wide, train_arm) -> dict:
+    """{arm: {'standard': [...], 'wide': [...]}}: each arm's run of each seed (`train_arm(tag, seed)` trains
+    it and returns the run, or None: the saved run) scored on the benchmark's held-out set and the wide one."""
+    res = {n: dict(standard=[], wide=[]) for n in arms}
+    for s in range(seeds):
+        for name, tag in arms.items():
+            run = train_arm(tag, s) or L.WORK / 'runs' / f'{tag}_s{s}'
+            ep = json.loads((run / 'config.json').read_text())['epochs_run']
+            for k, d in (('standard', te), ('wide', wide)):
+                r = L.score(run, d); r.pop('tip_errors')
+                res[name][k].append(dict(seed=s, epochs=ep, **r))
+            print(name, s, {k: round(v[-1]['iou'], 3) for k, v in res[name].items()}, flush=True)
+    return res
+
+def arms_table(res:dict, seeds:int, minutes:float) -> tuple:
+    "(summaries per arm and held-out set, IoU ratios to the true masks', the markdown table) of `score_arms`."
+    out, rows = {}, []
+    for name, v in res.items():
+        out[name] = {k: dict(L.summary(r), runs=r) for k, r in v.items()}
+        for k in ('seeds', 'wall_s', 'wall_s_sd'): [o.pop(k, None) for o in out[name].values()]
+        st, wd = out[name]['standard'], out[name]['wide']
+        rows.append(f"| {name} | {st['iou']:.3f} ± {st['iou_sd']:.3f} | {wd['iou']:.3f} ± {wd['iou_sd']:.3f} | "
+                    f"{wd['tip_within_10px']:.2f} | {wd['detection_recall']:.2f} |")
+    ratio = {n: {k: round(out[n][k]['iou'] / out['true masks'][k]['iou'], 3) for k in ('standard', 'wide')}
+             for n in list(res)[1:]}
+    table = (f"| trained from ({seeds} seeds, {minutes:g} min each) | held-out IoU, {len(L.TEST)} insertions "
+             f"(mean ± sd) | held-out IoU, {len(WIDE[0])} insertions (mean ± sd) | tips within {L.TIP_OK:g} px, "
+             f"{len(WIDE[0])} insertions | detection recall, {len(WIDE[0])} insertions |\n|---|---|---|---|---|\n"
+             + '\n'.join(rows) + "\n\nIoU over the true masks' IoU: " +
+             '; '.join(f"{n}: {q['standard']:.2f}x ({len(L.TEST)} insertions), {q['wide']:.2f}x "
+                       f"({len(WIDE[0])} insertions)" for n, q in ratio.items()) + '.')
+    return out, ratio, table
+
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('--minutes', type=float, default=5.0)
     ap.add_argument('--seeds', type=int, default=6)
@@ -76,33 +109,9 @@ def main():
             if not (L.WORK / 'runs' / f'{t}_s{s}' / 'model.keras').is_file()]
     if miss: raise SystemExit(f"run labels_vs_masks.py --minutes {a.minutes:g} --seeds {a.seeds} first: "
                               f"no {', '.join(miss)} in {L.WORK / 'runs'}")
-    res = {n: dict(standard=[], wide=[]) for n in ARMS}
-    for s in range(a.seeds):
-        for name, tag in ARMS.items():
-            run = L.WORK / 'runs' / f'{tag}_s{s}'
-            if tag == 'ignore_band' and not a.rescore:
-                run, _ = train(run.name, ['--images', str(tr / 'images'), '--labels', str(tr / 'clicks.csv')],
-                               a.minutes, ['--seed', str(s)])
-            ep = json.loads((run / 'config.json').read_text())['epochs_run']
-            for k, d in (('standard', te), ('wide', wide)):
-                r = L.score(run, d); r.pop('tip_errors')
-                res[name][k].append(dict(seed=s, epochs=ep, **r))
-            print(name, s, {k: round(v[-1]['iou'], 3) for k, v in res[name].items()}, flush=True)
-    out, rows = {}, []
-    for name, v in res.items():
-        out[name] = {k: dict(L.summary(r), runs=r) for k, r in v.items()}
-        for k in ('seeds', 'wall_s', 'wall_s_sd'): [o.pop(k, None) for o in out[name].values()]
-        st, wd = out[name]['standard'], out[name]['wide']
-        rows.append(f"| {name} | {st['iou']:.3f} ± {st['iou_sd']:.3f} | {wd['iou']:.3f} ± {wd['iou_sd']:.3f} | "
-                    f"{wd['tip_within_10px']:.2f} | {wd['detection_recall']:.2f} |")
-    ratio = {n: {k: round(out[n][k]['iou'] / out['true masks'][k]['iou'], 3) for k in ('standard', 'wide')}
-             for n in list(ARMS)[1:]}
-    table = (f"| trained from ({a.seeds} seeds, {a.minutes:g} min each) | held-out IoU, {len(L.TEST)} insertions "
-             f"(mean ± sd) | held-out IoU, {len(WIDE[0])} insertions (mean ± sd) | tips within {L.TIP_OK:g} px, "
-             f"{len(WIDE[0])} insertions | detection recall, {len(WIDE[0])} insertions |\n|---|---|---|---|---|\n"
-             + '\n'.join(rows) + "\n\nIoU over the true masks' IoU: " +
-             '; '.join(f"{n}: {q['standard']:.2f}x ({len(L.TEST)} insertions), {q['wide']:.2f}x "
-                       f"({len(WIDE[0])} insertions)" for n, q in ratio.items()) + '.')
+    band = lambda tag, s: (train(f'{tag}_s{s}', ['--images', str(tr / 'images'), '--labels', str(tr / 'clicks.csv')],
+                                 a.minutes, ['--seed', str(s)])[0] if tag == 'ignore_band' and not a.rescore else None)
+    out, ratio, table = arms_table(score_arms(ARMS, a.seeds, te, wide, band), a.seeds, a.minutes)
     ref = json.loads((RESULTS / 'labels_vs_masks.json').read_text())
     save('labels_ignore_band', dict(reference=dict(results='labels_vs_masks', commit=ref['commit'], date=ref['date'],
                                                    command=ref['command']),

@@ -18,8 +18,8 @@ import argparse, json
 import numpy as np
 import labels_vs_masks as L
 from _common import save, RESULTS
+from labels_ignore_band import WIDE
 
-WIDE = tuple(range(201, 213)), 2                     # held-out insertions, every 2nd frame
 TH = np.round(np.arange(0.05, 0.951, 0.05), 2)       # thresholds a run may choose from
 ARMS = {'true masks': 'true_masks', 'clicks alone (--labels)': 'clicks_alone'}
 LEVERS = {'threshold 0.5': (False, False), 'validation threshold': (False, True),
