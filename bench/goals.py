@@ -110,6 +110,18 @@ FIGURES = {
                                     'localize', 'tiphead'],
                            command='cd bench && python labels_vs_masks.py --minutes 5 --seeds 6 --name lvm_xeon && '
                                    'python labels_aligned.py --name lvm_xeon --minutes 5 --seeds 6'),
+    'labels_snap': dict(source='labels_snap', minutes=150, shown='14_labels',
+                        modules=['snap', 'labels', 'train', 'plan', 'data', 'augment', 'unet', 'predict',
+                                 'synth', 'localize', 'tiphead'],
+                        command='cd bench && python labels_vs_masks.py --minutes 5 --seeds 6 && '
+                                'python labels_ignore_band.py --minutes 5 --seeds 6 && '
+                                'python labels_snap.py --minutes 5 --seeds 6'),
+    'snap_drawn': dict(source='nbs/14a_snap.ipynb#c3140ab3', minutes=3, shown='14a_snap',
+                       modules=['snap', 'labels', 'synth', 'metrics'],
+                       command='python tools/run_nb.py nbs/14a_snap.ipynb --slow c3140ab3'),
+    'snap_real': dict(source='nbs/14a_snap.ipynb#5a7e1c04', minutes=2, shown='14a_snap',
+                      modules=['snap', 'labels', 'metrics'],
+                      command='python tools/run_nb.py nbs/14a_snap.ipynb --slow 5a7e1c04'),
     'labels_vs_masks_10min': dict(source='labels_vs_masks_10min', minutes=65, shown='14_labels, benchmarks',
                                   modules=['labels', 'train', 'plan', 'data', 'augment', 'unet', 'predict',
                                            'synth'],
@@ -259,6 +271,11 @@ def rows() -> list:
                                            "held-out IoU and tip accuracy (issue 34)"),
                        ('labels_vs_masks_10min', "the same at `needle_train`'s default budget (issue 34)")):
         if (RESULTS / f'{name}.json').exists(): out.append(_labels_row(_r(name), goal))
+    if (RESULTS / 'labels_snap.json').exists():
+        x = _r('labels_snap'); q, t = x['ratio']['snapped clicks (needle_snap)'], x['tip_within_10px_ratio']
+        out.append(("the same from clicks snapped by `needle_snap`, on 4 and 12 held-out insertions (issue 34)",
+                    f"IoU {q['standard']:.2f}× (4 insertions), {q['wide']:.2f}× (12); tips within 10 px {t:.2f}×; "
+                    f"mean of {x['seeds']} seeds, {x['minutes']:g} min each", _yes(min(*q.values(), t) >= 0.9)))
     if (RESULTS / 'runtimes.json').exists() and 'tip_truth_px' in _r('runtimes')['runtimes']['keras fp32']:
         rs = _r('runtimes')['runtimes']; ref = rs['keras fp32']['tip_truth_px']
         q = {k: v for k, v in rs.items() if k.endswith('int8')}
