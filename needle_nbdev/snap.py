@@ -5,17 +5,18 @@
 # %% ../nbs/14a_snap.ipynb #dd96ab3b
 from __future__ import annotations
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 import numpy as np, cv2
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
-from .io import read_image, list_images, file_stem, write_poses
+from .io import read_image, list_images, file_stem, atomic_write
 from .labels import Labels, read_labels
-from .predict import STATUS_COLS
-from .review import correction
+
 
 # %% auto #0
-__all__ = ['ACROSS', 'cross_profiles', 'profile_offsets', 'snap_points', 'snap_labels', 'needle_snap']
+__all__ = ['ACROSS', 'cross_profiles', 'profile_offsets', 'aligned_contrast', 'snap_points', 'write_cvat', 'snap_labels',
+           'needle_snap']
 
 # %% ../nbs/14a_snap.ipynb #949dd76c
 ACROSS = np.arange(-20, 20.125, 0.25, dtype=np.float32)    # px across the clicked line: the samples
@@ -57,6 +58,18 @@ def profile_offsets(P:np.ndarray, # profiles across a line (rows), sampled at AC
     w = np.abs(ref) * (np.abs(ACROSS) <= 6)                          # the mean's needle
     return float(ACROSS @ w / max(w.sum(), 1e-9)) - k * float(ACROSS[1] - ACROSS[0])
 
+# %% ../nbs/14a_snap.ipynb #5a7e1c07
+def aligned_contrast(P:np.ndarray, # profiles across a line (rows), sampled at ACROSS
+                     off:np.ndarray # each profile's needle, px (`profile_offsets`)
+                    ) -> float: # the needle's peak over the spread 6-12 px away from it
+    "Contrast to noise of the profiles' mean once each is shifted onto its own needle."
+    step, c = float(ACROSS[1] - ACROSS[0]), float(np.median(off))
+    k = np.round((off - c) / step).astype(int)
+    ref = np.mean([np.roll(p, -q) for p, q in zip(P, k)], 0)
+    d = np.abs(ACROSS - c); core, far = d <= 6, (d > 6) & (d <= 12)
+    return float(np.abs(ref[core]).max() / (ref[far].std() + 1e-6))
+
+
 # %% ../nbs/14a_snap.ipynb #702876e9
 def _trimmed_line(f:np.ndarray, y:np.ndarray, rounds:int=3) -> np.ndarray:
     "(intercept, slope) of y over f, refitted without points far from the line."
@@ -69,68 +82,92 @@ def _trimmed_line(f:np.ndarray, y:np.ndarray, rounds:int=3) -> np.ndarray:
 # %% ../nbs/14a_snap.ipynb #cf367818
 def snap_points(img:np.ndarray, # H×W or H×W×C float frame in [0, 1]
                 points, # the clicked [entry, tip], (x, y) each
-                max_move:float=4.0, # px: a larger move is not trusted (the clicks are kept)
-                min_contrast:float=3.0 # below this contrast to noise no needle is seen (kept)
-               ) -> tuple: # ([entry, tip], (px moved at the entry, at the tip), why kept or '')
-    "The clicked entry and tip moved across onto the needle: a trimmed line fit of the offsets."
+                max_move:float=8.0, # px: a larger move is not trusted (the clicks are kept)
+                min_contrast:float=3.0, # below this aligned contrast no needle is seen (kept)
+                shaft:float=0.8 # where the shaft's point goes, as a share of the way to the tip
+               ) -> tuple: # ([entry, shaft, tip] or the clicks, (px moved: entry, shaft), why kept)
+    "The entry and a point of the shaft moved across onto the needle; the tip kept as clicked."
     if points is None or len(points) != 2:
         raise ValueError(f"snap_points moves two points (entry, tip), got {points!r}")
-    P, c = cross_profiles(img, points)
-    a, b = _trimmed_line(np.linspace(0.2, 0.8, len(P)), profile_offsets(P))
+    P = cross_profiles(img, points)[0]; off = profile_offsets(P)
+    a, b = _trimmed_line(np.linspace(0.2, 0.8, len(P)), off); c = aligned_contrast(P, off)
     e, t = (np.asarray(p, float) for p in points); u = (t - e) / max(np.hypot(*(t - e)), 1e-9)
-    mv, nv, (h, w) = (float(a), float(a + b)), np.array([-u[1], u[0]]), np.shape(img)[:2]
-    new = [tuple(map(float, e + mv[0] * nv)), tuple(map(float, t + mv[1] * nv))]
+    mv, nv, (h, w) = (float(a), float(a + shaft * b)), np.array([-u[1], u[0]]), np.shape(img)[:2]
+    new = [e + mv[0] * nv, e + shaft * (t - e) + mv[1] * nv, t]
     far = max(map(abs, mv))
     why = (f"contrast {c:.1f} < {min_contrast:g}" if c < min_contrast else
            f"move {far:.1f} px > {max_move:g}" if far > max_move else
            "off the frame" if any(not (-0.5 <= x <= w - 0.5 and -0.5 <= y <= h - 0.5)
                                   for x, y in new) else '')
-    return ([tuple(map(float, p)) for p in points] if why else new), mv, why
+    return [tuple(map(float, p)) for p in (points if why else new)], mv, why
+
 
 # %% ../nbs/14a_snap.ipynb #25e04e4d
 def _snap_row(img_path:Path, pts, where:str, max_move:float, min_contrast:float) -> tuple:
-    "(a corrected pose for `write_poses`, how far it moved px or None when kept)."
-    if pts is None: return correction('no_needle', reason='snap: no needle'), None
+    "(the frame's (h, w), its polyline or None, a note, how far it moved px or None when kept)."
+    if pts is None: return None, None, 'no needle', None
     if len(pts) != 2:
         raise ValueError(f"{where}: {len(pts)} points; needle_snap moves two (entry, tip)")
-    img = read_image(img_path, gray=None)
-    new, mv, why = snap_points(img, pts, max_move, min_contrast)
-    far = max(map(abs, mv)); reason = f"snap: kept, {why}" if why else f"snap: {far:.2f} px"
-    try: row = correction('ok', tip=new[1], entry=new[0], hw=img.shape[:2], reason=reason)
-    except ValueError as x: raise ValueError(f"{where}: {x}") from None
-    return row, None if why else far
+    img = read_image(img_path, gray=None); h, w = img.shape[:2]
+    for x, y in pts:
+        if not (-0.5 <= x <= w - 0.5 and -0.5 <= y <= h - 0.5):
+            raise ValueError(f"{where}: point ({x:g}, {y:g}) is outside {img_path.name} ({w}x{h})")
+    new, mv, why = snap_points(img, pts, max_move, min_contrast); far = max(map(abs, mv))
+    return (h, w), new, f"kept, {why}" if why else f"moved {far:.2f} px", None if why else far
+
+
+# %% ../nbs/14a_snap.ipynb #5a7e1c09
+def write_cvat(path, # the XML to write (atomically)
+               items:list, # (image name, (h, w), polyline or None: no needle, note) per frame
+               force:bool=False # replace an existing file
+              ) -> Path:
+    "Frames' needles as a CVAT for images 1.1 XML: one polyline labelled needle per image."
+    root = ET.Element('annotations'); ET.SubElement(root, 'version').text = '1.1'
+    for i, (name, (h, w), pts, note) in enumerate(items):
+        im = ET.SubElement(root, 'image', id=str(i), name=name, width=str(w), height=str(h))
+        if pts is None: continue
+        pl = ET.SubElement(im, 'polyline', label='needle', source='needle_snap', occluded='0',
+                           points=';'.join(f"{x:.2f},{y:.2f}" for x, y in pts), z_order='0')
+        ET.SubElement(pl, 'attribute', name='snap').text = note
+    ET.indent(root)
+    with atomic_write(path, force) as t:
+        Path(t).write_bytes(ET.tostring(root, encoding='utf-8', xml_declaration=True))
+    return Path(path)
+
 
 # %% ../nbs/14a_snap.ipynb #33cec2a2
 def snap_labels(images, # folder of the labelled frames
                 labels, # a label file (any format `read_labels` reads) or `Labels`
-                out, # the CSV to write (poses.csv columns), for `needle_train --labels`
+                out, # the CVAT XML to write, for `needle_train --labels`
                 force:bool=False, # replace an existing `out`
-                max_move:float=4.0, min_contrast:float=3.0, # see `snap_points`
+                max_move:float=8.0, min_contrast:float=3.0, # see `snap_points`
                 progress:bool=True # show a progress bar
                ) -> dict: # out, frames, moved, kept, no_needle, median_px (of the moves)
-    "Snap every frame's two clicks onto its needle and write them as a label CSV."
+    "Snap every frame's two clicks onto its needle and write the polylines as a CVAT XML."
     lab, out = labels if isinstance(labels, Labels) else read_labels(labels), Path(out)
+    if out.suffix.lower() != '.xml':
+        raise ValueError(f"{out}: snapped labels are polylines, written as CVAT XML: name it .xml")
     if out.exists() and not force:
         raise FileExistsError(f"{out}: already exists; use --force (force=True) to overwrite it")
     files = list_images(images)
     by = {**{file_stem(p): p for p in files}, **{p.name: p for p in files}}
-    rows, moved = [], []
+    items, moved, n_in = [], [], sum(pts is not None for pts in lab.values())
     for name, pts in tqdm(lab.items(), desc='needle_snap', disable=not progress):
         p = by.get(Path(name).name, by.get(file_stem(name)))
         if p is None: raise FileNotFoundError(f"{lab.at(name)}: {name} is not in {images}")
-        row, far = _snap_row(p, pts, lab.at(name), max_move, min_contrast)
-        rows.append((name, row)); moved.append(far)
-    write_poses(out, rows, force=force, extra=STATUS_COLS)
-    n_in = sum(pts is not None for pts in lab.values()); got = [v for v in moved if v is not None]
-    return dict(out=out, frames=len(rows), moved=len(got), kept=n_in - len(got),
-                no_needle=len(rows) - n_in, median_px=float(np.median(got)) if got else 0.0)
+        hw, new, note, far = _snap_row(p, pts, lab.at(name), max_move, min_contrast)
+        items.append((p.name, hw or read_image(p).shape[:2], new, note)); moved.append(far)
+    write_cvat(out, items, force); got = [v for v in moved if v is not None]
+    return dict(out=out, frames=len(items), moved=len(got), kept=n_in - len(got),
+                no_needle=len(items) - n_in, median_px=float(np.median(got)) if got else 0.0)
+
 
 # %% ../nbs/14a_snap.ipynb #c23eb53a
 @call_parse
 def needle_snap(images:str=None, # folder of the labelled frames
                 labels:str=None, # CSV (poses.csv columns), COCO keypoints, CVAT XML or Label Studio
-                out:str='snapped.csv', # the CSV to write, for needle_train --labels
-                max_move:float=4.0, # px: a larger move is not trusted (the clicks are kept)
+                out:str='snapped.xml', # the CVAT XML to write, for needle_train --labels
+                max_move:float=8.0, # px: a larger move is not trusted (the clicks are kept)
                 force:bool=False, # replace an existing --out
                 debug:bool=False): # show tracebacks
     "Move each frame's clicked entry and tip across onto the needle, for needle_train --labels."
