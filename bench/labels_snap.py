@@ -1,5 +1,5 @@
 """Training from snapped clicks (issue 34): the clicks of `labels_vs_masks.py`'s training insertions moved onto the
-needle by the package's `needle_snap`, then `needle_train --labels` on the snapped CSV, the way a user runs both.
+needle by the package's `needle_snap`, then `needle_train --labels` on the snapped polylines (CVAT XML), the way a user runs both.
 Same data, budget, plan and seeds as the reference arms (true masks; clicks alone), which are not trained again:
 their per-seed scores are read from REF's results file, which must come from the same kind of machine (the runs
 are time-budgeted). Scored on the 4 held-out insertions of `labels_vs_masks.py` and the 12 of the wide set.
@@ -43,15 +43,15 @@ def main():
     te = L.write_insertions(L.WORK / 'data' / 'test', L.TEST, L.STEP['test'])
     wide = L.write_insertions(L.ROOT / 'runs' / 'labels_ignore_band' / 'test_wide', *WIDE)
     snap = subprocess.run(['needle_snap', '--images', str(tr / 'images'), '--labels', str(tr / 'clicks.csv'),
-                           '--out', str(tr / 'clicks_snapped.csv'), '--force'], capture_output=True, text=True)
+                           '--out', str(tr / 'clicks_snapped.xml'), '--force'], capture_output=True, text=True)
     if snap.returncode: raise SystemExit(snap.stderr)
-    drawn = dict(clicks=drawn_iou(tr, 'clicks.csv'), snapped=drawn_iou(tr, 'clicks_snapped.csv'),
+    drawn = dict(clicks=drawn_iou(tr, 'clicks.csv'), snapped=drawn_iou(tr, 'clicks_snapped.xml'),
                  needle_snap=snap.stdout.strip().splitlines()[-1])
     print(drawn, flush=True)
     res = {n: {k: ref['results']['arms'][n][k]['runs'][:a.seeds] for k in ('standard', 'wide')} for n in REF_ARMS}
     res[ARM] = dict(standard=[], wide=[])
     for s in range(a.seeds):
-        run, _ = L.train(f'snapped_s{s}', ['--images', str(tr / 'images'), '--labels', str(tr / 'clicks_snapped.csv')],
+        run, _ = L.train(f'snapped_s{s}', ['--images', str(tr / 'images'), '--labels', str(tr / 'clicks_snapped.xml')],
                          a.minutes, ['--seed', str(s)])
         ep = json.loads((run / 'config.json').read_text())['epochs_run']
         for k, d in (('standard', te), ('wide', wide)):
