@@ -170,7 +170,7 @@ def needle_snap(images:str=None, # folder of the labelled frames
                 max_move:float=8.0, # px: a larger move is not trusted (the clicks are kept)
                 force:bool=False, # replace an existing --out
                 debug:bool=False): # show tracebacks
-    "Move each frame's clicked entry and tip across onto the needle, for needle_train --labels."
+    "Snap each frame's clicks onto its needle (entry and shaft moved, tip kept), for --labels."
     from needle_nbdev.cli import run_cli
     if images is None or labels is None:
         print("needle_snap: error: needle_snap needs --images and --labels", file=sys.stderr)
